@@ -1,0 +1,1 @@
+"""The HTTP API: strawberry GraphQL on Starlette."""

@@ -1,0 +1,1 @@
+"""Database layer: the embedded cluster, engine/sessions, ORM models and spatial SQL."""

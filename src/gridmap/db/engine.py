@@ -1,0 +1,81 @@
+"""Engines and sessions: one engine per database URL, sessions as context managers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gridmap.db.embedded import Cluster
+from gridmap.errors import ConfigError, DatabaseUnavailable
+from gridmap.settings import Settings, get_settings
+
+
+def database_url(settings: Settings | None = None) -> str:
+    """``GRIDMAP_DATABASE_URL`` when set, else the embedded cluster's URL."""
+    settings = settings or get_settings()
+    return settings.database_url or Cluster.from_settings(settings).url
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparsable URL)"
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None, statement_timeout_ms: int | None = None) -> Engine:
+    """A pooled engine for ``url`` (default: the configured database)."""
+    url = url or database_url()
+    try:
+        engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigError(f"GRIDMAP_DATABASE_URL is not a valid database URL: {exc}") from exc
+    if engine.dialect.name != "postgresql":
+        raise ConfigError(f"gridmap needs PostgreSQL with PostGIS, not {engine.dialect.name}")
+    if statement_timeout_ms:
+
+        @event.listens_for(engine, "connect")
+        def _set_timeout(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+            dbapi_conn.commit()
+
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise a one-line :class:`DatabaseUnavailable` when the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"cannot connect to the database at {_redacted(str(engine.url))}: {reason}"
+        ) from None
+
+
+@lru_cache(maxsize=8)
+def _sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error."""
+    session = _sessionmaker(engine or get_engine())()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

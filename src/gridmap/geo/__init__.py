@@ -1,0 +1,1 @@
+"""Pure geometry and coordinate conversion: no I/O."""

@@ -1,0 +1,173 @@
+"""Test fixtures: a real, throwaway PostGIS for the whole session.
+
+By default the session starts its own embedded cluster in a temporary folder and deletes
+it at the end.  ``GRIDMAP_TEST_DATABASE_URL`` points the suite at an existing server
+instead (each test database is created and dropped there).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from gridmap.db import migrate
+from gridmap.db.embedded import Cluster
+
+
+def throwaway_home() -> Path:
+    """A folder the unprivileged postgres user can reach (pytest's tmp dirs are private)."""
+    base = Path(tempfile.mkdtemp(prefix="gridmap-test-"))
+    base.chmod(0o755)
+    return base / "home"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """URL of the maintenance database of a server the tests may create databases on."""
+    external = os.environ.get("GRIDMAP_TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    cluster = Cluster(throwaway_home(), 54329, "postgres")
+    cluster.start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.destroy()
+
+
+def _create_database(server_url: str, name: str) -> str:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def make_database(server_url: str) -> Iterator:
+    """Factory: a fresh, migrated database by name; returns its engine."""
+    engines: list[Engine] = []
+
+    def make(name: str, migrated: bool = True) -> Engine:
+        engine = create_engine(_create_database(server_url, name))
+        if migrated:
+            migrate.upgrade(engine)
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(make_database) -> Engine:
+    """An empty, migrated database shared by tests that roll back their changes."""
+    return make_database("gridmap_test")
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session whose every change is rolled back at the end of the test."""
+    with engine.connect() as conn:
+        trans = conn.begin()
+        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+        try:
+            yield session
+        finally:
+            session.close()
+            trans.rollback()
+
+
+@pytest.fixture(scope="session")
+def small_engine(make_database) -> Engine:
+    """A database loaded with the ``small`` demo (read-only for tests)."""
+    from gridmap.services.demo import load_demo
+
+    engine = make_database("gridmap_small")
+    load_demo(engine, scale="small", seed=7)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def city_engine(make_database) -> Engine:
+    """A database loaded with the ``city`` demo (read-only for tests)."""
+    from gridmap.services.demo import load_demo
+
+    engine = make_database("gridmap_city")
+    load_demo(engine, scale="city", seed=7)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def api_url(city_engine: Engine) -> Iterator[str]:
+    """A real gridmap server (uvicorn, over HTTP) on the city demo database."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDMAP_")}
+    env["GRIDMAP_DATABASE_URL"] = city_engine.url.render_as_string(hide_password=False)
+    gridmap = str(Path(sys.executable).with_name("gridmap"))
+    server = subprocess.Popen(
+        [gridmap, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(
+                f"server did not start: {server.stdout.read() if server.stdout else ''}"
+            )
+        time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def graphql(api_url: str):
+    """POST a GraphQL query to the real server; returns the decoded JSON body."""
+    client = httpx.Client(base_url=api_url, timeout=30)
+
+    def post(query: str, variables: dict | None = None, **headers: str) -> dict:
+        response = client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code < 500, response.text
+        return response.json()
+
+    yield post
+    client.close()
