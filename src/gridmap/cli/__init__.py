@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -20,11 +21,15 @@ import_app = typer.Typer(help="Import data files.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 console = Console(stderr=True)
 
+# Each module registers its commands on `app` (or `import_app`) when imported.
+COMMAND_MODULES = ("db", "demo", "serve")
+
 
 def main() -> None:
     """Entry point: run the app; expected failures print one clear line, not a traceback."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from gridmap.cli import db, demo, serve  # noqa: F401  (registers commands)
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"gridmap.cli.{module}")
 
     try:
         app()
