@@ -12,15 +12,18 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.config import StrawberryConfig
 
 from gridmap.api.areas import AreasQuery
+from gridmap.api.locate import LocateQuery
+from gridmap.api.types import GEOJSON_SCALAR, GeoJSON
 from gridmap.errors import GridmapError
 
 log = logging.getLogger(__name__)
 
 
 @strawberry.type
-class Query(AreasQuery):
+class Query(AreasQuery, LocateQuery):
     pass
 
 
@@ -39,6 +42,7 @@ class GridmapSchema(strawberry.Schema):
 
 schema = GridmapSchema(
     query=Query,
+    config=StrawberryConfig(scalar_map={GeoJSON: GEOJSON_SCALAR}),
     extensions=[
         lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error")
     ],

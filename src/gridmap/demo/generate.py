@@ -217,6 +217,7 @@ class _Builder:
         self.community_names: list[str] = []
         self.road_lines: list = []
         self.road_kinds: list[str] = []
+        self.used_corners: set[tuple[float, float, int]] = set()
 
     def add(self, table: str, *row: object) -> None:
         self.data.tables[table].rows.append(row)
@@ -408,15 +409,17 @@ class _Builder:
             cell = self.cells[self._station_cell(by_community[community], kind)]
             point = self._station_point(cell)
             label = self.community_names[community]
-            if kind != "社区党群服务中心":
-                label += f"第{numbers[(kind, community)]}"
+            if kind == "社区党群服务中心":
+                kind_label = "党群服务中心"
+            else:
+                label, kind_label = label + f"第{numbers[(kind, community)]}", kind
             services, hours = SERVICES[kind]
             road = self.names.road(cell.row + cell.community, horizontal=True)
             self.add(
                 "stations",
                 sid,
                 kind,
-                label + kind,
+                label + kind_label,
                 f"{road}{self.rng.randint(1, 300)}号",
                 services,
                 hours,
@@ -430,13 +433,14 @@ class _Builder:
         return self.rng.choice(cells)
 
     def _station_point(self, cell: layout.GridCell) -> shapely.Point:
-        """Near a street corner of the grid, between the road and the compound wall."""
+        """Near a free street corner of the grid, between the road and the compound wall."""
         corners = list(cell.quad.exterior.coords)[:4]
         self.rng.shuffle(corners)
         centre = cell.quad.centroid
-        for x, y in corners:  # noqa: B007 - x is used after the loop
-            if abs(y - self.shape.river_y) > 60:
-                break
+        free = [(x, y) for x, y in corners if (x, y, id(cell)) not in self.used_corners]
+        away = [(x, y) for x, y in free if abs(y - self.shape.river_y) > 60]
+        x, y = (away or free or corners)[0]
+        self.used_corners.add((x, y, id(cell)))
         d = math.hypot(centre.x - x, centre.y - y)
         return shapely.Point(x + (centre.x - x) * 12 / d, y + (centre.y - y) * 12 / d)
 

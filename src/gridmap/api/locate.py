@@ -1,0 +1,232 @@
+"""Locate over GraphQL: an address or a point → street, community, grid, staff, stations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from gridmap.api.context import Context
+from gridmap.api.types import AREA_TYPES, Community, Grid, Person, Station, Street
+from gridmap.db import areas
+from gridmap.errors import InvalidInput
+from gridmap.services import locate as service
+from gridmap.services import reach
+from gridmap.settings import get_settings
+
+
+@strawberry.input(description="A point. lon/lat are easting/northing for projected CRSs.")
+class PointInput:
+    lon: float
+    lat: float
+    crs: str = strawberry.field(
+        default="WGS84",
+        description="WGS84 (default), GCJ02 (高德/腾讯), BD09 (百度), CGCS2000, or EPSG:nnnn.",
+    )
+
+    def to_query(self) -> service.PointQuery:
+        return service.PointQuery(self.lon, self.lat, self.crs)
+
+
+@strawberry.type
+class LonLat:
+    lon: float
+    lat: float
+
+
+@strawberry.type(description="A station and how far it is on foot.")
+class StationReach:
+    station: Station
+    meters: float
+    minutes: float
+    estimated: bool = strawberry.field(
+        description="True when no walkable network reaches: a straight-line estimate."
+    )
+
+
+@strawberry.type(description="The 党员中心户 that looks after this household.")
+class CentralHousehold:
+    name: str
+    phone: str | None
+    address: str
+
+
+@strawberry.type(description="The address or point was found inside the jurisdiction.")
+class Located:
+    query: str
+    matched_address: str
+    confidence: float = strawberry.field(description="0–1; 1 for points.")
+    matched_parts: list[str] = strawberry.field(
+        description="Which parts matched: community, compound, building, unit, room (or point)."
+    )
+    level: str = strawberry.field(description="household, building, compound or point.")
+    point: LonLat
+    point_gcj02: LonLat = strawberry.field(description="The point in GCJ-02, for 高德 maps.")
+    building: str | None
+    unit: str | None
+    room: str | None
+    staff: list[Person]
+    central_household: CentralHousehold | None
+    minutes: strawberry.Private[int]
+    place: strawberry.Private[service.Place]
+
+    @strawberry.field
+    async def street(self, info: Info[Context, None]) -> Street:
+        return await _area(info, "street", self.place.street_code)
+
+    @strawberry.field
+    async def community(self, info: Info[Context, None]) -> Community:
+        return await _area(info, "community", self.place.community_code)
+
+    @strawberry.field
+    async def grid(self, info: Info[Context, None]) -> Grid:
+        return await _area(info, "grid", self.place.grid_code)
+
+    @strawberry.field(description="Stations within `minutes` on foot, nearest first.")
+    async def stations(self, info: Info[Context, None]) -> list[StationReach]:
+        found = await _reach(info, self)
+        return [r for r in found if r.minutes <= self.minutes]
+
+    @strawberry.field(description="The nearest station of each kind, even beyond `minutes`.")
+    async def nearest_by_kind(self, info: Info[Context, None]) -> list[StationReach]:
+        found = await _reach(info, self)
+        seen: dict[str, StationReach] = {}
+        for r in found:
+            seen.setdefault(r.station.kind, r)
+        return list(seen.values())
+
+
+@strawberry.type
+class AddressCandidate:
+    address: str
+    score: float
+    level: str
+    community_code: str
+
+
+@strawberry.type(description="The address could not be resolved to one place.")
+class AddressNotFound:
+    query: str
+    reason: str
+    candidates: list[AddressCandidate]
+
+
+@strawberry.type(description="The point lies outside every grid of the jurisdiction.")
+class OutsideJurisdiction:
+    query: str
+    point: LonLat
+    nearest_grid_code: str | None
+    nearest_grid_name: str | None
+    distance_meters: float | None
+
+
+LocateResult = Annotated[
+    Located | AddressNotFound | OutsideJurisdiction, strawberry.union("LocateResult")
+]
+
+
+async def _area(info: Info[Context, None], level: str, code: str):  # type: ignore[no-untyped-def]
+    row = await info.context.loader(areas.areas_by_code, level).load(code)
+    return AREA_TYPES[level].from_row(row)
+
+
+async def _reach(info: Info[Context, None], located: Located) -> list[StationReach]:
+    key = (located.point.lon, located.point.lat)
+    found = await info.context.loader(reach.stations_from_points, default=[]).load(key)
+    return [
+        StationReach(
+            station=Station.from_row(r),
+            meters=round(r["meters"], 1),
+            minutes=round(r["minutes"], 1),
+            estimated=r["estimated"],
+        )
+        for r in found
+    ]
+
+
+def _shape(result: service.LocateResult, minutes: int):  # type: ignore[no-untyped-def]
+    if isinstance(result, service.Located):
+        return Located(
+            query=result.query,
+            matched_address=result.matched_address,
+            confidence=result.confidence,
+            matched_parts=list(result.matched_parts),
+            level=result.level,
+            point=LonLat(lon=result.lon, lat=result.lat),
+            point_gcj02=LonLat(lon=result.gcj02[0], lat=result.gcj02[1]),
+            building=result.building,
+            unit=result.unit,
+            room=result.room,
+            staff=[Person(role=p.role, name=p.name, phone=p.phone) for p in result.staff],
+            central_household=CentralHousehold(**asdict(result.central_household))
+            if result.central_household
+            else None,
+            minutes=minutes,
+            place=result.place,
+        )
+    if isinstance(result, service.AddressNotFound):
+        return AddressNotFound(
+            query=result.query,
+            reason=result.reason,
+            candidates=[
+                AddressCandidate(
+                    address=c.address, score=c.score, level=c.level, community_code=c.community_code
+                )
+                for c in result.candidates
+            ],
+        )
+    return OutsideJurisdiction(
+        query=result.query,
+        point=LonLat(lon=result.lon, lat=result.lat),
+        nearest_grid_code=result.nearest_grid_code,
+        nearest_grid_name=result.nearest_grid_name,
+        distance_meters=result.distance_m,
+    )
+
+
+def _check_minutes(minutes: int) -> None:
+    if not 1 <= minutes <= 120:
+        raise InvalidInput(f"minutes must be between 1 and 120, got {minutes}")
+
+
+@strawberry.type
+class LocateQuery:
+    @strawberry.field(description="Exactly one of address or point.")
+    async def locate(
+        self,
+        info: Info[Context, None],
+        address: str | None = None,
+        point: PointInput | None = None,
+        minutes: int = 15,
+    ) -> LocateResult:
+        _check_minutes(minutes)
+        if (address is None) == (point is None):
+            raise InvalidInput("give exactly one of address or point")
+        if address is not None:
+            results = await info.context.run(lambda c: service.locate_addresses(c, [address]))
+        else:
+            query = point.to_query()  # type: ignore[union-attr]
+            results = await info.context.run(lambda c: service.locate_points(c, [query]))
+        return _shape(results[0], minutes)
+
+    @strawberry.field(description="A batch of addresses or points (exactly one), in input order.")
+    async def locate_many(
+        self,
+        info: Info[Context, None],
+        addresses: list[str] | None = None,
+        points: list[PointInput] | None = None,
+        minutes: int = 15,
+    ) -> list[LocateResult]:
+        _check_minutes(minutes)
+        if (addresses is None) == (points is None):
+            raise InvalidInput("give exactly one of addresses or points")
+        items = addresses if addresses is not None else points
+        service.check_batch(len(items), get_settings().max_batch)  # type: ignore[arg-type]
+        if addresses is not None:
+            results = await info.context.run(lambda c: service.locate_addresses(c, addresses))
+        else:
+            queries = [p.to_query() for p in points]  # type: ignore[union-attr]
+            results = await info.context.run(lambda c: service.locate_points(c, queries))
+        return [_shape(r, minutes) for r in results]

@@ -1,0 +1,101 @@
+"""Spatial lookups for locate: which grid holds a point, who staffs it, which stations are near.
+
+Every function takes whole batches (arrays of coordinates or ids) and answers in a constant
+number of statements, whatever the batch size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, RowMapping, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import BigInteger, Double, Integer
+
+from gridmap.domain.hierarchy import CENTRAL_HOUSEHOLD, GRID_HEAD, GRID_WORKER, PARTY_SECRETARY
+
+_POINTS = (bindparam("lons", type_=ARRAY(Double)), bindparam("lats", type_=ARRAY(Double)))
+
+_PLACE = """
+    g.id AS grid_id, g.code AS grid_code, g.name AS grid_name, g.kind AS grid_kind,
+    g.category AS grid_category, c.code AS community_code, c.name AS community_name,
+    s.code AS street_code, s.name AS street_name, d.code AS district_code,
+    d.name AS district_name
+"""
+
+_GRIDS_AT = text(f"""
+    SELECT p.idx - 1 AS idx, {_PLACE}
+    FROM unnest(:lons, :lats) WITH ORDINALITY AS p(lon, lat, idx)
+    JOIN LATERAL (
+        SELECT * FROM grids g
+        WHERE g.valid_to IS NULL
+          AND ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+        ORDER BY g.code LIMIT 1
+    ) g ON true
+    JOIN communities c ON c.code = g.community_code
+    JOIN streets s ON s.code = c.street_code
+    JOIN districts d ON d.code = s.district_code
+""").bindparams(*_POINTS)
+
+_NEAREST_GRID = text("""
+    SELECT p.idx - 1 AS idx, g.code AS grid_code, g.name AS grid_name,
+           ST_Distance(g.geom::geography, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography)
+               AS distance_m
+    FROM unnest(:lons, :lats) WITH ORDINALITY AS p(lon, lat, idx)
+    CROSS JOIN LATERAL (
+        SELECT g.code, g.name, g.geom FROM grids g WHERE g.valid_to IS NULL
+        ORDER BY g.geom <-> ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) LIMIT 1
+    ) g
+""").bindparams(*_POINTS)
+
+
+def grids_at(
+    conn: Connection, lons: Sequence[float], lats: Sequence[float]
+) -> list[RowMapping | None]:
+    """The current grid (with its community, street and district) holding each point."""
+    found: list[RowMapping | None] = [None] * len(lons)
+    for row in conn.execute(_GRIDS_AT, {"lons": list(lons), "lats": list(lats)}).mappings():
+        found[row["idx"]] = row
+    return found
+
+
+def nearest_grids(
+    conn: Connection, lons: Sequence[float], lats: Sequence[float]
+) -> list[RowMapping]:
+    """For points outside every grid: the nearest grid and the distance to it in metres."""
+    rows = conn.execute(_NEAREST_GRID, {"lons": list(lons), "lats": list(lats)}).mappings()
+    return sorted(rows, key=lambda r: r["idx"])
+
+
+_STAFF = text("""
+    SELECT p.grid_id, p.role, p.name, p.phone FROM people p
+    WHERE p.grid_id = ANY(:grid_ids) AND p.role IN :roles
+    ORDER BY p.grid_id, p.role, p.id
+""").bindparams(bindparam("grid_ids", type_=ARRAY(Integer)), bindparam("roles", expanding=True))
+
+
+def grid_staff(conn: Connection, grid_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
+    """网格员, 网格长 and 网格党支部书记 of each grid."""
+    staff: dict[int, list[RowMapping]] = {g: [] for g in grid_ids}
+    roles = [GRID_WORKER, GRID_HEAD, PARTY_SECRETARY]
+    for row in conn.execute(_STAFF, {"grid_ids": list(grid_ids), "roles": roles}).mappings():
+        staff[row["grid_id"]].append(row)
+    return staff
+
+
+_CENTRAL = text("""
+    SELECT h.id AS household_id, ch.id AS central_household_id, p.name, p.phone,
+           b.number AS building, u.number AS unit, ch.room
+    FROM households h
+    JOIN households ch ON ch.id = coalesce(h.central_household_id, h.id)
+    JOIN buildings b ON b.id = ch.building_id
+    LEFT JOIN units u ON u.id = ch.unit_id
+    JOIN people p ON p.household_id = ch.id AND p.role = :role
+    WHERE h.id = ANY(:ids)
+""").bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+
+
+def central_households(conn: Connection, household_ids: Sequence[int]) -> dict[int, RowMapping]:
+    """The 党员中心户 that looks after each household (when one is linked)."""
+    rows = conn.execute(_CENTRAL, {"ids": list(household_ids), "role": CENTRAL_HOUSEHOLD})
+    return {row["household_id"]: row for row in rows.mappings()}

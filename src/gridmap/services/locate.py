@@ -1,0 +1,284 @@
+"""Locate: from an address or a point to street, community, grid, staff and stations.
+
+Batches are first-class: ``locate_points`` and ``locate_addresses`` take lists and run a fixed
+number of statements whatever their length; the single-item calls are batches of one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from gridmap.db import gazetteer
+from gridmap.db import locate as db
+from gridmap.domain import matching
+from gridmap.domain.address import ParsedAddress, parse_address
+from gridmap.errors import GridmapError, InvalidInput
+from gridmap.geo import crs as crs_mod
+
+
+@dataclass(frozen=True, slots=True)
+class PointQuery:
+    x: float
+    y: float
+    crs: str = "WGS84"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    district_code: str
+    district_name: str
+    street_code: str
+    street_name: str
+    community_code: str
+    community_name: str
+    grid_id: int
+    grid_code: str
+    grid_name: str
+    grid_kind: str
+    grid_category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    role: str
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CentralHousehold:
+    name: str
+    phone: str | None
+    address: str
+
+
+@dataclass(slots=True)
+class Located:
+    query: str
+    matched_address: str
+    confidence: float
+    matched_parts: tuple[str, ...]
+    level: str  # household, building, compound or point
+    lon: float
+    lat: float
+    gcj02: tuple[float, float]
+    place: Place
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    household_id: int | None = None
+    staff: list[Person] = field(default_factory=list)
+    central_household: CentralHousehold | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    address: str
+    score: float
+    level: str
+    community_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddressNotFound:
+    query: str
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideJurisdiction:
+    query: str
+    lon: float
+    lat: float
+    nearest_grid_code: str | None
+    nearest_grid_name: str | None
+    distance_m: float | None
+
+
+LocateResult = Located | AddressNotFound | OutsideJurisdiction
+
+
+def check_batch(size: int, limit: int) -> None:
+    if size > limit:
+        raise InvalidInput(f"batch of {size:,} items is over the limit of {limit:,}")
+
+
+def to_wgs84(points: Sequence[PointQuery]) -> list[tuple[float, float]]:
+    """Validate and convert every point; the first bad one raises, naming its position."""
+    converted = []
+    for i, p in enumerate(points):
+        where = "point" if len(points) == 1 else f"point {i + 1}"
+        name = crs_mod.parse_crs(p.crs)
+        if not (math.isfinite(p.x) and math.isfinite(p.y)):
+            raise InvalidInput(f"{where}: coordinates must be finite numbers, got ({p.x}, {p.y})")
+        lon, lat = crs_mod.to_wgs84(p.x, p.y, name)
+        crs_mod.validate_lonlat(lon, lat, where=where)
+        converted.append((lon, lat))
+    return converted
+
+
+def locate_points(conn: Connection, points: Sequence[PointQuery]) -> list[LocateResult]:
+    """Locate points given in any supported CRS, in input order."""
+    wgs = to_wgs84(points)
+    lons, lats = [p[0] for p in wgs], [p[1] for p in wgs]
+    places = db.grids_at(conn, lons, lats)
+    results: list[LocateResult | None] = [None] * len(points)
+    outside = [i for i, place in enumerate(places) if place is None]
+    if outside:
+        nearest = db.nearest_grids(conn, [lons[i] for i in outside], [lats[i] for i in outside])
+        for i, row in zip(outside, nearest, strict=True):
+            results[i] = OutsideJurisdiction(
+                _point_label(points[i]),
+                lons[i],
+                lats[i],
+                row["grid_code"],
+                row["grid_name"],
+                round(row["distance_m"], 1),
+            )
+    for i, place in enumerate(places):
+        if place is not None:
+            results[i] = Located(
+                query=_point_label(points[i]),
+                matched_address=_place_address(place),
+                confidence=1.0,
+                matched_parts=("point",),
+                level="point",
+                lon=lons[i],
+                lat=lats[i],
+                gcj02=crs_mod.from_wgs84(lons[i], lats[i], "GCJ02"),
+                place=_place(place),
+            )
+    _add_people(conn, [r for r in results if isinstance(r, Located)])
+    return results  # type: ignore[return-value]
+
+
+def locate_addresses(conn: Connection, texts: Sequence[str]) -> list[LocateResult]:
+    """Locate messy Chinese addresses, in input order; unparsable ones are AddressNotFound."""
+    parsed: list[ParsedAddress | None] = []
+    results: list[LocateResult | None] = [None] * len(texts)
+    for i, raw in enumerate(texts):
+        try:
+            parsed.append(parse_address(raw))
+        except GridmapError as exc:
+            parsed.append(None)
+            results[i] = AddressNotFound(_clip(raw), exc.message)
+    queries = [_address_query(p) for p in parsed]
+    candidates = gazetteer.match_addresses(conn, queries)
+    located: dict[int, tuple[ParsedAddress, gazetteer.Candidate, matching.Match]] = {}
+    for i, (p, found) in enumerate(zip(parsed, candidates, strict=True)):
+        if p is None:
+            continue
+        ranked = sorted(((_score(p, c), c) for c in found), key=lambda mc: -mc[0].score)
+        if matching.is_confident([m.score for m, _ in ranked]):
+            located[i] = (p, ranked[0][1], ranked[0][0])
+        else:
+            results[i] = AddressNotFound(
+                _clip(p.raw),
+                _not_found_reason(p, ranked),
+                tuple(
+                    Candidate(_candidate_address(c), m.score, m.level, c.community_code)
+                    for m, c in ranked[:5]
+                ),
+            )
+    if located:
+        order = list(located)
+        places = db.grids_at(
+            conn, [located[i][1].lon for i in order], [located[i][1].lat for i in order]
+        )
+        for i, place in zip(order, places, strict=True):
+            p, c, m = located[i]
+            if place is None:  # a gazetteer entry outside every grid: data to be fixed
+                results[i] = AddressNotFound(_clip(p.raw), "matched a place outside every grid")
+                continue
+            results[i] = Located(
+                query=_clip(p.raw),
+                matched_address=_candidate_address(c, place),
+                confidence=m.score,
+                matched_parts=m.matched,
+                level=m.level,
+                lon=c.lon,
+                lat=c.lat,
+                gcj02=crs_mod.from_wgs84(c.lon, c.lat, "GCJ02"),
+                place=_place(place),
+                building=c.building,
+                unit=c.unit,
+                room=c.room if c.household_id else None,
+                household_id=c.household_id,
+            )
+        _add_people(conn, [r for r in results if isinstance(r, Located)])
+    return results  # type: ignore[return-value]
+
+
+def _add_people(conn: Connection, located: list[Located]) -> None:
+    """Grid staff and 党员中心户 for every located result, in two statements."""
+    if not located:
+        return
+    staff = db.grid_staff(conn, sorted({r.place.grid_id for r in located}))
+    households = [r.household_id for r in located if r.household_id is not None]
+    central = db.central_households(conn, households) if households else {}
+    for r in located:
+        r.staff = [Person(s["role"], s["name"], s["phone"]) for s in staff[r.place.grid_id]]
+        row = central.get(r.household_id) if r.household_id is not None else None
+        if row is not None:
+            where = f"{row['building']}栋" + (f"{row['unit']}单元" if row["unit"] else "")
+            r.central_household = CentralHousehold(row["name"], row["phone"], where + row["room"])
+
+
+def _address_query(p: ParsedAddress | None) -> gazetteer.AddressQuery:
+    if p is None:
+        return gazetteer.AddressQuery(None, None, None, None, None)
+    return gazetteer.AddressQuery(p.community, p.compound, p.building, p.unit, p.room)
+
+
+def _score(p: ParsedAddress, c: gazetteer.Candidate) -> matching.Match:
+    asked = {
+        "community": p.community,
+        "compound": p.compound,
+        "building": p.building,
+        "unit": p.unit,
+        "room": p.room,
+    }
+    found = {"building": c.building_id, "unit": c.unit_id, "household": c.household_id}
+    return matching.score(asked, c.compound_similarity, c.community_matches, found)
+
+
+def _not_found_reason(p: ParsedAddress, ranked: list) -> str:  # type: ignore[type-arg]
+    if not p.compound:
+        return "the address names no compound (小区) to look for"
+    if not ranked:
+        return f"no compound resembles {p.compound!r}"
+    return "no single confident match; see the candidates"
+
+
+def _candidate_address(c: gazetteer.Candidate, place=None) -> str:  # type: ignore[no-untyped-def]
+    parts = [c.community, c.compound]
+    if place is not None:
+        parts = [place["street_name"], *parts]
+    if c.building:
+        parts.append(f"{c.building}栋")
+    if c.unit:
+        parts.append(f"{c.unit}单元")
+    if c.household_id and c.room:
+        parts.append(f"{c.room}室")
+    return "".join(parts)
+
+
+def _place(row) -> Place:  # type: ignore[no-untyped-def]
+    return Place(**{f: row[f] for f in Place.__slots__})  # type: ignore[attr-defined]
+
+
+def _place_address(row) -> str:  # type: ignore[no-untyped-def]
+    return f"{row['district_name']}{row['street_name']}{row['community_name']}{row['grid_name']}"
+
+
+def _point_label(p: PointQuery) -> str:
+    return f"{p.x},{p.y} ({p.crs or 'WGS84'})"
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
