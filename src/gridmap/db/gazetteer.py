@@ -83,14 +83,16 @@ _FUZZY = text("""
 )
 
 _DETAIL = text("""
-    SELECT p.idx, cp.id AS compound_id, cp.name AS compound, c.code AS community_code,
+    SELECT DISTINCT ON (p.idx, cp.id)
+           p.idx, cp.id AS compound_id, cp.name AS compound, c.code AS community_code,
            c.name AS community, p.sim,
            CASE WHEN q.community IS NULL THEN NULL
                 ELSE c.name = q.community OR similarity(c.name, q.community) > 0.4 END
                AS community_matches,
            b.id AS building_id, b.number AS building, u.id AS unit_id, u.number AS unit,
            h.id AS household_id, h.room, coalesce(h.grid_id, b.grid_id, g.id) AS grid_id,
-           ST_X(pt.geom) AS lon, ST_Y(pt.geom) AS lat
+           ST_X(coalesce(h.geom, b.geom, g.point)) AS lon,
+           ST_Y(coalesce(h.geom, b.geom, g.point)) AS lat
     FROM unnest(:pidx, :pcompound, :psim) AS p(idx, compound_id, sim)
     JOIN unnest(:idx, :community, :building, :unit, :room)
          AS q(idx, community, building, unit, room) ON q.idx = p.idx
@@ -98,19 +100,15 @@ _DETAIL = text("""
     JOIN communities c ON c.code = cp.community_code
     LEFT JOIN buildings b ON b.compound_id = cp.id AND b.number = q.building
     LEFT JOIN units u ON u.building_id = b.id AND u.number = q.unit
-    LEFT JOIN LATERAL (
-        SELECT h.id, h.room, h.grid_id, h.geom FROM households h
-        WHERE h.building_id = b.id AND h.room = q.room
+    LEFT JOIN households h ON h.building_id = b.id AND h.room = q.room
           AND (q.unit IS NULL OR h.unit_id = u.id)
-        ORDER BY h.unit_id LIMIT 1
-    ) h ON true
     LEFT JOIN LATERAL (
-        SELECT g.id FROM grids g
+        SELECT g.id, ST_PointOnSurface(cp.geom) AS point FROM grids g
         WHERE b.id IS NULL AND g.valid_to IS NULL
           AND ST_Intersects(g.geom, ST_PointOnSurface(cp.geom))
         LIMIT 1
     ) g ON true
-    CROSS JOIN LATERAL (SELECT coalesce(h.geom, b.geom, ST_PointOnSurface(cp.geom)) AS geom) pt
+    ORDER BY p.idx, cp.id, h.unit_id
 """).bindparams(
     bindparam("pidx", type_=ARRAY(Integer)),
     bindparam("pcompound", type_=ARRAY(Integer)),
@@ -150,19 +148,23 @@ def match_addresses(conn: Connection, queries: Sequence[AddressQuery]) -> list[l
     flat = [(i, cid, sim) for i, found in pairs.items() for cid, sim in found.items()]
     if not flat:
         return results
-    rows = conn.execute(
-        _DETAIL,
-        {
-            "pidx": [f[0] for f in flat],
-            "pcompound": [f[1] for f in flat],
-            "psim": [f[2] for f in flat],
-            "idx": list(range(len(queries))),
-            "community": [q.community for q in queries],
-            "building": [q.building for q in queries],
-            "unit": [q.unit for q in queries],
-            "room": [q.room for q in queries],
-        },
-    ).mappings()
+    rows = (
+        conn.execute(
+            _DETAIL,
+            {
+                "pidx": [f[0] for f in flat],
+                "pcompound": [f[1] for f in flat],
+                "psim": [f[2] for f in flat],
+                "idx": list(range(len(queries))),
+                "community": [q.community for q in queries],
+                "building": [q.building for q in queries],
+                "unit": [q.unit for q in queries],
+                "room": [q.room for q in queries],
+            },
+        )
+        .mappings()
+        .all()
+    )
     for row in rows:
         results[row["idx"]].append(
             Candidate(

@@ -37,6 +37,15 @@ _GRIDS_AT = text(f"""
     JOIN districts d ON d.code = s.district_code
 """).bindparams(*_POINTS)
 
+_PLACES_BY_GRID = text(f"""
+    SELECT {_PLACE}
+    FROM grids g
+    JOIN communities c ON c.code = g.community_code
+    JOIN streets s ON s.code = c.street_code
+    JOIN districts d ON d.code = s.district_code
+    WHERE g.id = ANY(:ids)
+""").bindparams(bindparam("ids", type_=ARRAY(Integer)))
+
 _NEAREST_GRID = text("""
     SELECT p.idx - 1 AS idx, g.code AS grid_code, g.name AS grid_name,
            ST_Distance(g.geom::geography, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography)
@@ -54,9 +63,15 @@ def grids_at(
 ) -> list[RowMapping | None]:
     """The current grid (with its community, street and district) holding each point."""
     found: list[RowMapping | None] = [None] * len(lons)
-    for row in conn.execute(_GRIDS_AT, {"lons": list(lons), "lats": list(lats)}).mappings():
+    for row in conn.execute(_GRIDS_AT, {"lons": list(lons), "lats": list(lats)}).mappings().all():
         found[row["idx"]] = row
     return found
+
+
+def places_by_grid(conn: Connection, grid_ids: Sequence[int]) -> dict[int, RowMapping]:
+    """Grid, community, street and district of each grid id."""
+    rows = conn.execute(_PLACES_BY_GRID, {"ids": list(set(grid_ids))}).mappings()
+    return {r["grid_id"]: r for r in rows}
 
 
 def nearest_grids(
@@ -78,7 +93,7 @@ def grid_staff(conn: Connection, grid_ids: Sequence[int]) -> dict[int, list[RowM
     """网格员, 网格长 and 网格党支部书记 of each grid."""
     staff: dict[int, list[RowMapping]] = {g: [] for g in grid_ids}
     roles = [GRID_WORKER, GRID_HEAD, PARTY_SECRETARY]
-    for row in conn.execute(_STAFF, {"grid_ids": list(grid_ids), "roles": roles}).mappings():
+    for row in conn.execute(_STAFF, {"grid_ids": list(grid_ids), "roles": roles}).mappings().all():
         staff[row["grid_id"]].append(row)
     return staff
 
@@ -98,4 +113,4 @@ _CENTRAL = text("""
 def central_households(conn: Connection, household_ids: Sequence[int]) -> dict[int, RowMapping]:
     """The 党员中心户 that looks after each household (when one is linked)."""
     rows = conn.execute(_CENTRAL, {"ids": list(household_ids), "role": CENTRAL_HOUSEHOLD})
-    return {row["household_id"]: row for row in rows.mappings()}
+    return {row["household_id"]: row for row in rows.mappings().all()}

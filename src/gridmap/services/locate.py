@@ -109,17 +109,28 @@ def check_batch(size: int, limit: int) -> None:
 
 
 def to_wgs84(points: Sequence[PointQuery]) -> list[tuple[float, float]]:
-    """Validate and convert every point; the first bad one raises, naming its position."""
-    converted = []
+    """Validate and convert every point (vectorised per CRS); the first bad one raises,
+    naming its position in the batch."""
+    by_crs: dict[str, list[int]] = {}
     for i, p in enumerate(points):
-        where = "point" if len(points) == 1 else f"point {i + 1}"
-        name = crs_mod.parse_crs(p.crs)
         if not (math.isfinite(p.x) and math.isfinite(p.y)):
-            raise InvalidInput(f"{where}: coordinates must be finite numbers, got ({p.x}, {p.y})")
-        lon, lat = crs_mod.to_wgs84(p.x, p.y, name)
-        crs_mod.validate_lonlat(lon, lat, where=where)
-        converted.append((lon, lat))
+            raise InvalidInput(
+                f"{_where(i, points)}: coordinates must be finite numbers, got ({p.x}, {p.y})"
+            )
+        by_crs.setdefault(crs_mod.parse_crs(p.crs), []).append(i)
+    converted: list[tuple[float, float]] = [(0.0, 0.0)] * len(points)
+    for name, indices in by_crs.items():
+        lons, lats = crs_mod.to_wgs84_many(
+            [points[i].x for i in indices], [points[i].y for i in indices], name
+        )
+        for i, lon, lat in zip(indices, lons.tolist(), lats.tolist(), strict=True):
+            crs_mod.validate_lonlat(lon, lat, where=_where(i, points))
+            converted[i] = (lon, lat)
     return converted
+
+
+def _where(i: int, points: Sequence[PointQuery]) -> str:
+    return "point" if len(points) == 1 else f"point {i + 1}"
 
 
 def locate_points(conn: Connection, points: Sequence[PointQuery]) -> list[LocateResult]:
@@ -140,6 +151,7 @@ def locate_points(conn: Connection, points: Sequence[PointQuery]) -> list[Locate
                 row["grid_name"],
                 round(row["distance_m"], 1),
             )
+    gcj = _gcj02(lons, lats)
     for i, place in enumerate(places):
         if place is not None:
             results[i] = Located(
@@ -150,7 +162,7 @@ def locate_points(conn: Connection, points: Sequence[PointQuery]) -> list[Locate
                 level="point",
                 lon=lons[i],
                 lat=lats[i],
-                gcj02=crs_mod.from_wgs84(lons[i], lats[i], "GCJ02"),
+                gcj02=gcj[i],
                 place=_place(place),
             )
     _add_people(conn, [r for r in results if isinstance(r, Located)])
@@ -187,24 +199,27 @@ def locate_addresses(conn: Connection, texts: Sequence[str]) -> list[LocateResul
             )
     if located:
         order = list(located)
-        places = db.grids_at(
-            conn, [located[i][1].lon for i in order], [located[i][1].lat for i in order]
-        )
-        for i, place in zip(order, places, strict=True):
+        places = {
+            g: _place(row)
+            for g, row in db.places_by_grid(conn, [located[i][1].grid_id for i in order]).items()
+        }
+        gcj = _gcj02([located[i][1].lon for i in order], [located[i][1].lat for i in order])
+        for k, i in enumerate(order):
             p, c, m = located[i]
+            place = places.get(c.grid_id)  # type: ignore[arg-type]
             if place is None:  # a gazetteer entry outside every grid: data to be fixed
                 results[i] = AddressNotFound(_clip(p.raw), "matched a place outside every grid")
                 continue
             results[i] = Located(
                 query=_clip(p.raw),
-                matched_address=_candidate_address(c, place),
+                matched_address=_candidate_address(c, place.street_name),
                 confidence=m.score,
                 matched_parts=m.matched,
                 level=m.level,
                 lon=c.lon,
                 lat=c.lat,
-                gcj02=crs_mod.from_wgs84(c.lon, c.lat, "GCJ02"),
-                place=_place(place),
+                gcj02=gcj[k],
+                place=place,
                 building=c.building,
                 unit=c.unit,
                 room=c.room if c.household_id else None,
@@ -214,15 +229,26 @@ def locate_addresses(conn: Connection, texts: Sequence[str]) -> list[LocateResul
     return results  # type: ignore[return-value]
 
 
+def _gcj02(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[float, float]]:
+    """GCJ-02 of many WGS84 points at once (for 高德 front ends)."""
+    if not lons:
+        return []
+    x, y = crs_mod.from_wgs84_many(lons, lats, "GCJ02")
+    return list(zip(x.tolist(), y.tolist(), strict=True))
+
+
 def _add_people(conn: Connection, located: list[Located]) -> None:
     """Grid staff and 党员中心户 for every located result, in two statements."""
     if not located:
         return
-    staff = db.grid_staff(conn, sorted({r.place.grid_id for r in located}))
+    rows = db.grid_staff(conn, sorted({r.place.grid_id for r in located}))
+    staff = {
+        g: [Person(s["role"], s["name"], s["phone"]) for s in found] for g, found in rows.items()
+    }
     households = [r.household_id for r in located if r.household_id is not None]
     central = db.central_households(conn, households) if households else {}
     for r in located:
-        r.staff = [Person(s["role"], s["name"], s["phone"]) for s in staff[r.place.grid_id]]
+        r.staff = staff[r.place.grid_id]
         row = central.get(r.household_id) if r.household_id is not None else None
         if row is not None:
             where = f"{row['building']}栋" + (f"{row['unit']}单元" if row["unit"] else "")
@@ -255,10 +281,8 @@ def _not_found_reason(p: ParsedAddress, ranked: list) -> str:  # type: ignore[ty
     return "no single confident match; see the candidates"
 
 
-def _candidate_address(c: gazetteer.Candidate, place=None) -> str:  # type: ignore[no-untyped-def]
-    parts = [c.community, c.compound]
-    if place is not None:
-        parts = [place["street_name"], *parts]
+def _candidate_address(c: gazetteer.Candidate, street: str = "") -> str:
+    parts = [street, c.community, c.compound]
     if c.building:
         parts.append(f"{c.building}栋")
     if c.unit:
