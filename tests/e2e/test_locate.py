@@ -206,3 +206,50 @@ def test_batch_over_the_limit_is_refused(graphql):
         {"a": ["锦绣花园1栋"] * 10_001},
     )
     assert "over the limit" in body["errors"][0]["message"]
+
+
+def test_walking_distances_follow_the_network_and_agree_with_pgrouting(graphql, city_engine):
+    """A located point's stations are measured along the roads, like pgr_withPoints does."""
+    from gridmap.db.network import attach_points
+
+    with city_engine.connect() as conn:
+        lon, lat = conn.execute(
+            text("SELECT ST_X(geom), ST_Y(geom) FROM stations ORDER BY id LIMIT 1 OFFSET 3")
+        ).one()
+        lon, lat = lon + 0.0009, lat + 0.0004  # ~100 m away, off the station
+        result = _locate(graphql, point={"lon": lon, "lat": lat})
+        attached = attach_points(conn, [lon], [lat])[0]
+        checked = 0
+        for reach in result["stations"][:3]:
+            assert reach["estimated"] is False
+            station_id = conn.execute(
+                text("SELECT id FROM stations WHERE name = :n"), {"n": reach["station"]["name"]}
+            ).scalar_one()
+            edge, frac, snap = conn.execute(
+                text("SELECT edge_id, fraction, snap_m FROM station_edges WHERE station_id = :s"),
+                {"s": station_id},
+            ).one()
+            points = (
+                f"SELECT 1 AS pid, {attached['edge_id']} AS edge_id, "
+                f"{min(max(attached['fraction'], 1e-4), 1 - 1e-4)}::float AS fraction "
+                f"UNION ALL SELECT 2, {edge}, {min(max(frac, 1e-4), 1 - 1e-4)}::float"
+            )
+            along = conn.execute(
+                text(
+                    "SELECT max(agg_cost) FROM pgr_withPoints('SELECT id, source, target, cost, "
+                    "reverse_cost FROM road_edges', :points, -1, -2, false)"
+                ),
+                {"points": points},
+            ).scalar_one()
+            expected = along + attached["snap_m"] + snap
+            assert abs(reach["meters"] - expected) < 1.0
+            straight = conn.execute(
+                text(
+                    "SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:x, :y), 4326)"
+                    "::geography) FROM stations WHERE id = :s"
+                ),
+                {"x": lon, "y": lat, "s": station_id},
+            ).scalar_one()
+            assert reach["meters"] >= straight - 1.0  # a walk is never shorter than a line
+            checked += 1
+    assert checked >= 1

@@ -280,3 +280,39 @@ class RoadEdge(Base):
     kind: Mapped[str] = mapped_column(Text, server_default="road")
     name: Mapped[str | None] = mapped_column(Text)
     geom = _geom("LINESTRING")
+
+
+class StationEdge(Base):
+    """Where a station joins the walkable network: a point on its nearest edge."""
+
+    __tablename__ = "station_edges"
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    edge_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    fraction: Mapped[float] = mapped_column(Double)  # 0 at the edge's source, 1 at its target
+    snap_m: Mapped[float] = mapped_column(Double)
+
+
+class StationReach(Base):
+    """Walking distance from each station to every road node within reach (a derived cache)."""
+
+    __tablename__ = "station_reach"
+
+    node_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    meters: Mapped[float] = mapped_column(Double)
+
+
+class NodeNearest(Base):
+    """The nearest station of each kind from every road node, by walking (a derived cache)."""
+
+    __tablename__ = "node_nearest"
+
+    node_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
+    meters: Mapped[float] = mapped_column(Double)

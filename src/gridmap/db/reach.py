@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Double
+from sqlalchemy.types import Double, Integer
 
 _STATIONS_NEAR = text("""
     WITH p AS (
@@ -42,3 +42,14 @@ def stations_near(
     for row in rows.mappings():
         found[row["idx"]].append(row)
     return found
+
+
+_STATIONS_BY_ID = text("""
+    SELECT s.id, s.kind, s.name, s.address, s.services, s.opening_hours, s.community_code,
+           ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+    FROM stations s WHERE s.id = ANY(:ids)
+""").bindparams(bindparam("ids", type_=ARRAY(Integer)))
+
+
+def stations_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, RowMapping]:
+    return {r["id"]: r for r in conn.execute(_STATIONS_BY_ID, {"ids": list(ids)}).mappings()}

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 
 from gridmap.db.bulk import clear_domain_tables, copy_lines, reset_sequences
 from gridmap.demo.generate import generate, rows_as_text
+from gridmap.services.walking import refresh_reach
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ def load_demo(
                 progress(name, len(table.rows))
         conn.execute(text(STATION_SERVES_GRIDS_SQL))
         reset_sequences(conn, [n for n in data.tables if "id" in data.tables[n].columns])
+        conn.execute(text("ANALYZE road_edges; ANALYZE stations"))
+        stats = refresh_reach(conn)
+        if progress:
+            progress("walking reach", stats.reach_rows)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
     log.info("loaded demo %s (seed %s): %s", scale, seed, counts)
