@@ -9,11 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from gridmap.api.context import Context
-from gridmap.api.types import AREA_TYPES, Community, Grid, Person, Station, Street
-from gridmap.db import areas
+from gridmap.api.types import Community, Grid, Person, Station, Street
 from gridmap.errors import InvalidInput
 from gridmap.services import locate as service
 from gridmap.services import reach
+from gridmap.services.walking import MAX_MINUTES
 from gridmap.settings import get_settings
 
 
@@ -73,16 +73,30 @@ class Located:
     place: strawberry.Private[service.Place]
 
     @strawberry.field
-    async def street(self, info: Info[Context, None]) -> Street:
-        return await _area(info, "street", self.place.street_code)
+    def street(self) -> Street:
+        p = self.place
+        return Street(code=p.street_code, name=p.street_name, parent_code=p.district_code)
 
     @strawberry.field
-    async def community(self, info: Info[Context, None]) -> Community:
-        return await _area(info, "community", self.place.community_code)
+    def community(self) -> Community:
+        p = self.place
+        return Community(code=p.community_code, name=p.community_name, parent_code=p.street_code)
 
     @strawberry.field
-    async def grid(self, info: Info[Context, None]) -> Grid:
-        return await _area(info, "grid", self.place.grid_code)
+    def grid(self) -> Grid:
+        p = self.place
+        return Grid(
+            id=strawberry.ID(str(p.grid_id)),
+            code=p.grid_code,
+            name=p.grid_name,
+            kind=p.grid_kind,
+            category=p.grid_category,
+            responsible_body=p.grid_responsible_body,
+            area_m2=p.grid_area_m2,
+            community_code=p.community_code,
+            valid_from=p.grid_valid_from,
+            valid_to=p.grid_valid_to,
+        )
 
     @strawberry.field(description="Stations within `minutes` on foot, nearest first.")
     async def stations(self, info: Info[Context, None]) -> list[StationReach]:
@@ -125,11 +139,6 @@ class OutsideJurisdiction:
 LocateResult = Annotated[
     Located | AddressNotFound | OutsideJurisdiction, strawberry.union("LocateResult")
 ]
-
-
-async def _area(info: Info[Context, None], level: str, code: str):  # type: ignore[no-untyped-def]
-    row = await info.context.loader(areas.areas_by_code, level).load(code)
-    return AREA_TYPES[level].from_row(row)
 
 
 async def _reach(info: Info[Context, None], located: Located) -> list[StationReach]:
@@ -187,8 +196,8 @@ def _shape(result: service.LocateResult, minutes: int):  # type: ignore[no-untyp
 
 
 def _check_minutes(minutes: int) -> None:
-    if not 1 <= minutes <= 120:
-        raise InvalidInput(f"minutes must be between 1 and 120, got {minutes}")
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise InvalidInput(f"minutes must be between 1 and {MAX_MINUTES}, got {minutes}")
 
 
 @strawberry.type

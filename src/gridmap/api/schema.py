@@ -11,7 +11,7 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from gridmap.api.areas import AreasQuery
@@ -44,6 +44,8 @@ schema = GridmapSchema(
     query=Query,
     config=StrawberryConfig(scalar_map={GeoJSON: GEOJSON_SCALAR}),
     extensions=[
-        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error")
+        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error"),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
     ],
 )

@@ -96,11 +96,14 @@ class District:
     name: str
     city: str | None
     province: str | None
-    area_m2: float
 
     @classmethod
     def from_row(cls, row) -> District:  # type: ignore[no-untyped-def]
         return _fields(cls, row)
+
+    @strawberry.field
+    async def area_m2(self, info: Info[Context, None]) -> float:
+        return await info.context.loader(areas.areas_m2, "district").load(self.code)
 
     @strawberry.field
     async def streets(self, info: Info[Context, None]) -> list[Street]:
@@ -119,12 +122,15 @@ class District:
 class Street:
     code: str
     name: str
-    area_m2: float
     parent_code: strawberry.Private[str]
 
     @classmethod
     def from_row(cls, row) -> Street:  # type: ignore[no-untyped-def]
         return _fields(cls, row)
+
+    @strawberry.field
+    async def area_m2(self, info: Info[Context, None]) -> float:
+        return await info.context.loader(areas.areas_m2, "street").load(self.code)
 
     @strawberry.field
     async def district(self, info: Info[Context, None]) -> District:
@@ -147,12 +153,15 @@ class Street:
 class Community:
     code: str
     name: str
-    area_m2: float
     parent_code: strawberry.Private[str]
 
     @classmethod
     def from_row(cls, row) -> Community:  # type: ignore[no-untyped-def]
         return _fields(cls, row)
+
+    @strawberry.field
+    async def area_m2(self, info: Info[Context, None]) -> float:
+        return await info.context.loader(areas.areas_m2, "community").load(self.code)
 
     @strawberry.field
     async def street(self, info: Info[Context, None]) -> Street:

@@ -36,12 +36,17 @@ def areas_by_code(conn: Connection, level: str, codes: Sequence[str]) -> dict[st
     else:
         parent = LEVELS[level][1]
         extra = ", city, province" if level == "district" else f", {parent} AS parent_code"
-        sql = (
-            f"SELECT code, name{extra}, ST_Area(geom::geography) AS area_m2 "
-            f"FROM {_table(level)} WHERE code = ANY(:codes)"
-        )
+        sql = f"SELECT code, name{extra} FROM {_table(level)} WHERE code = ANY(:codes)"
     rows = conn.execute(text(sql).bindparams(_CODES), {"codes": list(codes)}).mappings()
     return {r["code"]: r for r in rows}
+
+
+def areas_m2(conn: Connection, level: str, codes: Sequence[str]) -> dict[str, float]:
+    """Area in square metres of each district, street or community."""
+    sql = text(
+        f"SELECT code, ST_Area(geom::geography) FROM {_table(level)} WHERE code = ANY(:codes)"
+    ).bindparams(_CODES)
+    return dict(conn.execute(sql, {"codes": list(codes)}).all())
 
 
 def grids_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, RowMapping]:

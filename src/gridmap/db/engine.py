@@ -34,7 +34,7 @@ def get_engine(url: str | None = None, statement_timeout_ms: int | None = None) 
     """A pooled engine for ``url`` (default: the configured database)."""
     url = url or database_url()
     try:
-        engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=10, max_overflow=10, pool_recycle=3600)
     except (ArgumentError, ValueError) as exc:
         raise ConfigError(f"GRIDMAP_DATABASE_URL is not a valid database URL: {exc}") from exc
     if engine.dialect.name != "postgresql":

@@ -1,8 +1,9 @@
 """Address matching against the gazetteer: compounds, buildings, units and households.
 
-Set-based: a whole batch of parsed addresses is matched in three statements — exact compound
-names by a hash join, the misses by trigram similarity (``pg_trgm``), then buildings, units
-and rooms for every candidate at once.
+Set-based: a whole batch of parsed addresses is matched in one statement — compound names
+joined exactly (written with or without 小区), then buildings, units, rooms and the place
+(grid, community, street, district) of every candidate — and a second statement only for the
+addresses whose compound matched no name exactly, by trigram similarity (``pg_trgm``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Double, Integer, Text
+from sqlalchemy.types import Integer, Text
+
+from gridmap.db.locate import PLACE_COLUMNS
 
 FUZZY_THRESHOLD = 0.2  # pg_trgm similarity below which a compound name is not a candidate
 CANDIDATES_PER_ADDRESS = 3
@@ -46,133 +49,128 @@ class Candidate:
     unit: str | None
     household_id: int | None
     room: str | None
-    grid_id: int | None
     lon: float
     lat: float
+    place: RowMapping | None  # grid, community, street and district (PLACE_COLUMNS)
 
 
-def _arrays(queries: Sequence[AddressQuery]) -> dict[str, list]:
-    return {
-        "idx": list(range(len(queries))),
-        "community": [q.community for q in queries],
-        "compound": [q.compound for q in queries],
-    }
-
-
-_EXACT = text("""
-    SELECT q.idx, cp.id, similarity(cp.name, q.compound) AS sim
-    FROM unnest(:idx, :compound) AS q(idx, compound)
-    JOIN compounds cp ON cp.name = q.compound
-""").bindparams(bindparam("idx", type_=ARRAY(Integer)), bindparam("compound", type_=ARRAY(Text)))
-
-_FUZZY = text("""
-    SELECT q.idx, m.id, m.sim
-    FROM unnest(:idx, :compound, :community) AS q(idx, compound, community)
+_EXACT_PAIRS = """
+    SELECT s.idx, cp.id, 1.0::float FROM unnest(:sidx, :sname) AS s(idx, name)
+    JOIN compounds cp ON cp.name = s.name
+"""
+_FUZZY_PAIRS = """
+    SELECT f.idx, m.id, m.sim
+    FROM unnest(:fidx, :fcompound, :fcommunity) AS f(idx, compound, community)
     CROSS JOIN LATERAL (
-        SELECT cp.id, similarity(cp.name, q.compound) AS sim
+        SELECT cp.id, similarity(cp.name, f.compound) AS sim
         FROM compounds cp JOIN communities c ON c.code = cp.community_code
-        WHERE cp.name % q.compound
-        ORDER BY (q.community IS NOT NULL AND c.name = q.community) DESC,
-                 similarity(cp.name, q.compound) DESC, cp.id
+        WHERE cp.name % f.compound
+        ORDER BY (f.community IS NOT NULL AND c.name = f.community) DESC,
+                 similarity(cp.name, f.compound) DESC, cp.id
         LIMIT :limit
     ) m
-""").bindparams(
-    bindparam("idx", type_=ARRAY(Integer)),
-    bindparam("compound", type_=ARRAY(Text)),
-    bindparam("community", type_=ARRAY(Text)),
-)
-
-_DETAIL = text("""
+"""
+_CANDIDATES = f"""
     SELECT DISTINCT ON (p.idx, cp.id)
-           p.idx, cp.id AS compound_id, cp.name AS compound, c.code AS community_code,
-           c.name AS community, p.sim,
+           p.idx, cp.id AS compound_id, cp.name AS compound, cc.code AS compound_community,
+           cc.name AS compound_community_name, p.sim,
            CASE WHEN q.community IS NULL THEN NULL
-                ELSE c.name = q.community OR similarity(c.name, q.community) > 0.4 END
+                ELSE cc.name = q.community OR similarity(cc.name, q.community) > 0.4 END
                AS community_matches,
            b.id AS building_id, b.number AS building, u.id AS unit_id, u.number AS unit,
-           h.id AS household_id, h.room, coalesce(h.grid_id, b.grid_id, g.id) AS grid_id,
-           ST_X(coalesce(h.geom, b.geom, g.point)) AS lon,
-           ST_Y(coalesce(h.geom, b.geom, g.point)) AS lat
-    FROM unnest(:pidx, :pcompound, :psim) AS p(idx, compound_id, sim)
+           h.id AS household_id, h.room,
+           ST_X(coalesce(h.geom, b.geom, ST_PointOnSurface(cp.geom))) AS lon,
+           ST_Y(coalesce(h.geom, b.geom, ST_PointOnSurface(cp.geom))) AS lat,
+           {PLACE_COLUMNS}
+    FROM ({{pairs}}) AS p(idx, compound_id, sim)
     JOIN unnest(:idx, :community, :building, :unit, :room)
          AS q(idx, community, building, unit, room) ON q.idx = p.idx
     JOIN compounds cp ON cp.id = p.compound_id
-    JOIN communities c ON c.code = cp.community_code
+    JOIN communities cc ON cc.code = cp.community_code
     LEFT JOIN buildings b ON b.compound_id = cp.id AND b.number = q.building
     LEFT JOIN units u ON u.building_id = b.id AND u.number = q.unit
     LEFT JOIN households h ON h.building_id = b.id AND h.room = q.room
           AND (q.unit IS NULL OR h.unit_id = u.id)
     LEFT JOIN LATERAL (
-        SELECT g.id, ST_PointOnSurface(cp.geom) AS point FROM grids g
-        WHERE b.id IS NULL AND g.valid_to IS NULL
-          AND ST_Intersects(g.geom, ST_PointOnSurface(cp.geom))
+        SELECT g.* FROM grids g
+        WHERE g.valid_to IS NULL AND (g.id = coalesce(h.grid_id, b.grid_id) OR
+              (b.id IS NULL AND ST_Intersects(g.geom, ST_PointOnSurface(cp.geom))))
         LIMIT 1
     ) g ON true
+    LEFT JOIN communities c ON c.code = g.community_code
+    LEFT JOIN streets s ON s.code = c.street_code
+    LEFT JOIN districts d ON d.code = s.district_code
     ORDER BY p.idx, cp.id, h.unit_id
-""").bindparams(
-    bindparam("pidx", type_=ARRAY(Integer)),
-    bindparam("pcompound", type_=ARRAY(Integer)),
-    bindparam("psim", type_=ARRAY(Double)),
+"""
+_QUERY_PARAMS = (
     bindparam("idx", type_=ARRAY(Integer)),
     bindparam("community", type_=ARRAY(Text)),
     bindparam("building", type_=ARRAY(Text)),
     bindparam("unit", type_=ARRAY(Text)),
     bindparam("room", type_=ARRAY(Text)),
 )
+_BY_EXACT_NAME = text(_CANDIDATES.format(pairs=_EXACT_PAIRS)).bindparams(
+    *_QUERY_PARAMS,
+    bindparam("sidx", type_=ARRAY(Integer)),
+    bindparam("sname", type_=ARRAY(Text)),
+)
+_BY_SIMILAR_NAME = text(_CANDIDATES.format(pairs=_FUZZY_PAIRS)).bindparams(
+    *_QUERY_PARAMS,
+    bindparam("fidx", type_=ARRAY(Integer)),
+    bindparam("fcompound", type_=ARRAY(Text)),
+    bindparam("fcommunity", type_=ARRAY(Text)),
+)
+
+
+def _spellings(compound: str) -> tuple[str, str]:
+    """A compound is written with or without 小区: try both."""
+    return (compound, compound[:-2]) if compound.endswith("小区") else (compound, compound + "小区")
 
 
 def match_addresses(conn: Connection, queries: Sequence[AddressQuery]) -> list[list[Candidate]]:
     """Candidates for every address of the batch, in input order (possibly none)."""
-    pairs: dict[int, dict[int, float]] = {}
+    results: list[list[Candidate]] = [[] for _ in queries]
     named = [i for i, q in enumerate(queries) if q.compound]
-    if named:
-        sub = [queries[i] for i in named]
-        rows = conn.execute(_EXACT, {"idx": named, "compound": [q.compound for q in sub]})
-        for idx, compound_id, sim in rows:
-            pairs.setdefault(idx, {})[compound_id] = float(sim)
-    misses = [i for i in named if i not in pairs]
+    if not named:
+        return results
+    parts = {
+        "idx": list(range(len(queries))),
+        "community": [q.community for q in queries],
+        "building": [q.building for q in queries],
+        "unit": [q.unit for q in queries],
+        "room": [q.room for q in queries],
+    }
+    spelled = [(i, name) for i in named for name in _spellings(queries[i].compound or "")]
+    rows = conn.execute(
+        _BY_EXACT_NAME, {**parts, "sidx": [s[0] for s in spelled], "sname": [s[1] for s in spelled]}
+    )
+    _collect(rows.mappings().all(), results)
+    misses = [i for i in named if not results[i]]
     if misses:
         conn.execute(text("SET LOCAL pg_trgm.similarity_threshold = :t"), {"t": FUZZY_THRESHOLD})
         rows = conn.execute(
-            _FUZZY,
+            _BY_SIMILAR_NAME,
             {
-                "idx": misses,
-                "compound": [queries[i].compound for i in misses],
-                "community": [queries[i].community for i in misses],
+                **parts,
+                "fidx": misses,
+                "fcompound": [queries[i].compound for i in misses],
+                "fcommunity": [queries[i].community for i in misses],
                 "limit": CANDIDATES_PER_ADDRESS,
             },
         )
-        for idx, compound_id, sim in rows:
-            pairs.setdefault(idx, {})[compound_id] = float(sim)
-    results: list[list[Candidate]] = [[] for _ in queries]
-    flat = [(i, cid, sim) for i, found in pairs.items() for cid, sim in found.items()]
-    if not flat:
-        return results
-    rows = (
-        conn.execute(
-            _DETAIL,
-            {
-                "pidx": [f[0] for f in flat],
-                "pcompound": [f[1] for f in flat],
-                "psim": [f[2] for f in flat],
-                "idx": list(range(len(queries))),
-                "community": [q.community for q in queries],
-                "building": [q.building for q in queries],
-                "unit": [q.unit for q in queries],
-                "room": [q.room for q in queries],
-            },
-        )
-        .mappings()
-        .all()
-    )
+        _collect(rows.mappings().all(), results)
+    return results
+
+
+def _collect(rows: Sequence[RowMapping], results: list[list[Candidate]]) -> None:
     for row in rows:
         results[row["idx"]].append(
             Candidate(
                 index=row["idx"],
                 compound_id=row["compound_id"],
                 compound=row["compound"],
-                community_code=row["community_code"],
-                community=row["community"],
+                community_code=row["compound_community"],
+                community=row["compound_community_name"],
                 compound_similarity=float(row["sim"]),
                 community_matches=row["community_matches"],
                 building_id=row["building_id"],
@@ -181,9 +179,8 @@ def match_addresses(conn: Connection, queries: Sequence[AddressQuery]) -> list[l
                 unit=row["unit"],
                 household_id=row["household_id"],
                 room=row["room"],
-                grid_id=row["grid_id"],
                 lon=row["lon"],
                 lat=row["lat"],
+                place=row if row["grid_id"] is not None else None,
             )
         )
-    return results

@@ -16,15 +16,17 @@ from gridmap.domain.hierarchy import CENTRAL_HOUSEHOLD, GRID_HEAD, GRID_WORKER, 
 
 _POINTS = (bindparam("lons", type_=ARRAY(Double)), bindparam("lats", type_=ARRAY(Double)))
 
-_PLACE = """
+PLACE_COLUMNS = """
     g.id AS grid_id, g.code AS grid_code, g.name AS grid_name, g.kind AS grid_kind,
-    g.category AS grid_category, c.code AS community_code, c.name AS community_name,
+    g.category AS grid_category, g.responsible_body AS grid_responsible_body,
+    g.area_m2 AS grid_area_m2, g.valid_from AS grid_valid_from, g.valid_to AS grid_valid_to,
+    c.code AS community_code, c.name AS community_name,
     s.code AS street_code, s.name AS street_name, d.code AS district_code,
     d.name AS district_name
 """
 
 _GRIDS_AT = text(f"""
-    SELECT p.idx - 1 AS idx, {_PLACE}
+    SELECT p.idx - 1 AS idx, {PLACE_COLUMNS}
     FROM unnest(:lons, :lats) WITH ORDINALITY AS p(lon, lat, idx)
     JOIN LATERAL (
         SELECT * FROM grids g
@@ -36,15 +38,6 @@ _GRIDS_AT = text(f"""
     JOIN streets s ON s.code = c.street_code
     JOIN districts d ON d.code = s.district_code
 """).bindparams(*_POINTS)
-
-_PLACES_BY_GRID = text(f"""
-    SELECT {_PLACE}
-    FROM grids g
-    JOIN communities c ON c.code = g.community_code
-    JOIN streets s ON s.code = c.street_code
-    JOIN districts d ON d.code = s.district_code
-    WHERE g.id = ANY(:ids)
-""").bindparams(bindparam("ids", type_=ARRAY(Integer)))
 
 _NEAREST_GRID = text("""
     SELECT p.idx - 1 AS idx, g.code AS grid_code, g.name AS grid_name,
@@ -68,12 +61,6 @@ def grids_at(
     return found
 
 
-def places_by_grid(conn: Connection, grid_ids: Sequence[int]) -> dict[int, RowMapping]:
-    """Grid, community, street and district of each grid id."""
-    rows = conn.execute(_PLACES_BY_GRID, {"ids": list(set(grid_ids))}).mappings()
-    return {r["grid_id"]: r for r in rows}
-
-
 def nearest_grids(
     conn: Connection, lons: Sequence[float], lats: Sequence[float]
 ) -> list[RowMapping]:
@@ -82,35 +69,49 @@ def nearest_grids(
     return sorted(rows, key=lambda r: r["idx"])
 
 
-_STAFF = text("""
-    SELECT p.grid_id, p.role, p.name, p.phone FROM people p
-    WHERE p.grid_id = ANY(:grid_ids) AND p.role IN :roles
-    ORDER BY p.grid_id, p.role, p.id
-""").bindparams(bindparam("grid_ids", type_=ARRAY(Integer)), bindparam("roles", expanding=True))
-
-
-def grid_staff(conn: Connection, grid_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
-    """网格员, 网格长 and 网格党支部书记 of each grid."""
-    staff: dict[int, list[RowMapping]] = {g: [] for g in grid_ids}
-    roles = [GRID_WORKER, GRID_HEAD, PARTY_SECRETARY]
-    for row in conn.execute(_STAFF, {"grid_ids": list(grid_ids), "roles": roles}).mappings().all():
-        staff[row["grid_id"]].append(row)
-    return staff
-
-
-_CENTRAL = text("""
-    SELECT h.id AS household_id, ch.id AS central_household_id, p.name, p.phone,
-           b.number AS building, u.number AS unit, ch.room
+_PEOPLE = text("""
+    SELECT 'staff' AS what, p.grid_id AS key, p.role, p.name, p.phone,
+           NULL AS building, NULL AS unit, NULL AS room, p.id AS sort
+    FROM people p
+    WHERE p.grid_id = ANY(:grid_ids) AND p.role IN (:worker, :head, :secretary)
+    UNION ALL
+    SELECT 'central', h.id, p.role, p.name, p.phone, b.number, u.number, ch.room, p.id
     FROM households h
     JOIN households ch ON ch.id = coalesce(h.central_household_id, h.id)
     JOIN buildings b ON b.id = ch.building_id
     LEFT JOIN units u ON u.id = ch.unit_id
-    JOIN people p ON p.household_id = ch.id AND p.role = :role
-    WHERE h.id = ANY(:ids)
-""").bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+    JOIN people p ON p.household_id = ch.id AND p.role = :central
+    WHERE h.id = ANY(:household_ids)
+    ORDER BY what, key, role, sort
+""").bindparams(
+    bindparam("grid_ids", type_=ARRAY(Integer)),
+    bindparam("household_ids", type_=ARRAY(BigInteger)),
+)
 
 
-def central_households(conn: Connection, household_ids: Sequence[int]) -> dict[int, RowMapping]:
-    """The 党员中心户 that looks after each household (when one is linked)."""
-    rows = conn.execute(_CENTRAL, {"ids": list(household_ids), "role": CENTRAL_HOUSEHOLD})
-    return {row["household_id"]: row for row in rows.mappings().all()}
+def people(
+    conn: Connection, grid_ids: Sequence[int], household_ids: Sequence[int] = ()
+) -> tuple[dict[int, list[RowMapping]], dict[int, RowMapping]]:
+    """In one statement: 网格员, 网格长 and 网格党支部书记 of each grid, and the 党员中心户
+    that looks after each household (when one is linked)."""
+    staff: dict[int, list[RowMapping]] = {g: [] for g in grid_ids}
+    central: dict[int, RowMapping] = {}
+    params = {
+        "grid_ids": list(grid_ids),
+        "household_ids": list(household_ids),
+        "worker": GRID_WORKER,
+        "head": GRID_HEAD,
+        "secretary": PARTY_SECRETARY,
+        "central": CENTRAL_HOUSEHOLD,
+    }
+    for row in conn.execute(_PEOPLE, params).mappings().all():
+        if row["what"] == "staff":
+            staff[row["key"]].append(row)
+        else:
+            central[row["key"]] = row
+    return staff, central
+
+
+def grid_staff(conn: Connection, grid_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
+    """网格员, 网格长 and 网格党支部书记 of each grid."""
+    return people(conn, grid_ids)[0]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import BigInteger as BigIntegerType
 from sqlalchemy.types import Double
 
 from gridmap.db.bulk import copy_lines
@@ -106,54 +105,56 @@ def replace_reach(
     conn.execute(text("ANALYZE station_edges; ANALYZE station_reach; ANALYZE node_nearest"))
 
 
-_REACH_FROM_POINTS = text("""
+_WALK_FROM_POINTS = text("""
     WITH p AS (
-        SELECT idx, edge_id, source, target, length_m, fraction
-        FROM unnest(:idx, :edge, :source, :target, :len, :frac)
-             AS t(idx, edge_id, source, target, length_m, fraction)
+        SELECT idx, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
+        FROM unnest(:lons, :lats) WITH ORDINALITY AS t(lon, lat, idx)
+    ), a AS (
+        SELECT p.idx, e.id AS edge_id, e.source, e.target, e.length_m,
+               ST_LineLocatePoint(e.geom, p.geom) AS fraction,
+               ST_Distance(e.geom::geography, p.geom::geography) AS snap_m
+        FROM p CROSS JOIN LATERAL (
+            SELECT id, source, target, length_m, geom FROM road_edges
+            ORDER BY geom <-> p.geom LIMIT 1
+        ) e
+    ), near AS (
+        SELECT * FROM a WHERE snap_m <= :max_snap
     ), ends AS (
-        SELECT idx, source AS node, fraction * length_m AS offset_m FROM p
+        SELECT idx, source AS node, fraction * length_m AS offset_m FROM near
         UNION ALL
-        SELECT idx, target, (1 - fraction) * length_m FROM p
-    ), via_nodes AS (
-        SELECT e.idx, r.station_id, min(e.offset_m + r.meters) AS meters
+        SELECT idx, target, (1 - fraction) * length_m FROM near
+    ), walks AS (
+        SELECT e.idx, r.station_id, e.offset_m + r.meters AS meters
         FROM ends e JOIN station_reach r ON r.node_id = e.node
-        GROUP BY e.idx, r.station_id
-    ), same_edge AS (
-        SELECT p.idx, se.station_id, abs(p.fraction - se.fraction) * p.length_m AS meters
-        FROM p JOIN station_edges se ON se.edge_id = p.edge_id
-    ), nearest AS (
-        SELECT DISTINCT ON (e.idx, n.kind) e.idx, n.station_id, e.offset_m + n.meters AS meters
-        FROM ends e JOIN node_nearest n ON n.node_id = e.node
-        ORDER BY e.idx, n.kind, e.offset_m + n.meters
+        UNION ALL
+        SELECT n.idx, se.station_id, abs(n.fraction - se.fraction) * n.length_m + se.snap_m
+        FROM near n JOIN station_edges se ON se.edge_id = n.edge_id
+        UNION ALL
+        (SELECT DISTINCT ON (e.idx, nn.kind) e.idx, nn.station_id, e.offset_m + nn.meters
+         FROM ends e JOIN node_nearest nn ON nn.node_id = e.node
+         ORDER BY e.idx, nn.kind, e.offset_m + nn.meters)
+    ), best AS (
+        SELECT idx, station_id, min(meters) AS meters FROM walks GROUP BY idx, station_id
     )
-    SELECT idx, station_id, min(meters) AS meters FROM (
-        SELECT * FROM via_nodes UNION ALL SELECT * FROM same_edge UNION ALL SELECT * FROM nearest
-    ) d GROUP BY idx, station_id
-""")
+    SELECT b.idx - 1 AS idx, b.meters + near.snap_m AS meters, s.id, s.kind, s.name,
+           s.address, s.services, s.opening_hours, s.community_code,
+           ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+    FROM best b JOIN near ON near.idx = b.idx JOIN stations s ON s.id = b.station_id
+    ORDER BY b.idx, meters
+""").bindparams(bindparam("lons", type_=ARRAY(Double)), bindparam("lats", type_=ARRAY(Double)))
 
 
-def reach_from_attachments(conn: Connection, attached: Sequence[RowMapping]) -> list[RowMapping]:
-    """(idx, station_id, meters) for every station within the cached reach of each attached
-    point, plus the nearest station of every kind, by walking along the network."""
-    params = {
-        "idx": [a["idx"] for a in attached],
-        "edge": [a["edge_id"] for a in attached],
-        "source": [a["source"] for a in attached],
-        "target": [a["target"] for a in attached],
-        "len": [a["length_m"] for a in attached],
-        "frac": [a["fraction"] for a in attached],
-    }
-    sql = _REACH_FROM_POINTS.bindparams(
-        bindparam("idx", type_=ARRAY(BigIntegerType)),
-        bindparam("edge", type_=ARRAY(BigIntegerType)),
-        bindparam("source", type_=ARRAY(BigIntegerType)),
-        bindparam("target", type_=ARRAY(BigIntegerType)),
-        bindparam("len", type_=ARRAY(Double)),
-        bindparam("frac", type_=ARRAY(Double)),
-    )
-    return list(conn.execute(sql, params).mappings().all())
+def walk_from_points(
+    conn: Connection, lons: Sequence[float], lats: Sequence[float], max_snap_m: float
+) -> list[list[RowMapping]]:
+    """Per point, nearest first: every station within the cached reach and the nearest of
+    each kind, with ``meters`` walked (the hops onto and off the network included).
 
-
-def reach_is_cached(conn: Connection) -> bool:
-    return conn.execute(text("SELECT EXISTS (SELECT 1 FROM node_nearest)")).scalar_one()
+    A point further than ``max_snap_m`` from any walkable edge, or a network with no cached
+    reach, gets an empty list.
+    """
+    found: list[list[RowMapping]] = [[] for _ in lons]
+    params = {"lons": list(lons), "lats": list(lats), "max_snap": max_snap_m}
+    for row in conn.execute(_WALK_FROM_POINTS, params).mappings().all():
+        found[row["idx"]].append(row)
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Connection
 
@@ -40,6 +41,10 @@ class Place:
     grid_name: str
     grid_kind: str
     grid_category: str | None
+    grid_responsible_body: str | None
+    grid_area_m2: float
+    grid_valid_from: date
+    grid_valid_to: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,17 +204,16 @@ def locate_addresses(conn: Connection, texts: Sequence[str]) -> list[LocateResul
             )
     if located:
         order = list(located)
-        places = {
-            g: _place(row)
-            for g, row in db.places_by_grid(conn, [located[i][1].grid_id for i in order]).items()
-        }
+        places: dict[int, Place] = {}  # one Place per grid, shared by its results
         gcj = _gcj02([located[i][1].lon for i in order], [located[i][1].lat for i in order])
         for k, i in enumerate(order):
             p, c, m = located[i]
-            place = places.get(c.grid_id)  # type: ignore[arg-type]
-            if place is None:  # a gazetteer entry outside every grid: data to be fixed
+            if c.place is None:  # a gazetteer entry outside every grid: data to be fixed
                 results[i] = AddressNotFound(_clip(p.raw), "matched a place outside every grid")
                 continue
+            place = places.get(c.place["grid_id"]) or places.setdefault(
+                c.place["grid_id"], _place(c.place)
+            )
             results[i] = Located(
                 query=_clip(p.raw),
                 matched_address=_candidate_address(c, place.street_name),
@@ -238,15 +242,14 @@ def _gcj02(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[float, fl
 
 
 def _add_people(conn: Connection, located: list[Located]) -> None:
-    """Grid staff and 党员中心户 for every located result, in two statements."""
+    """Grid staff and 党员中心户 for every located result, in one statement."""
     if not located:
         return
-    rows = db.grid_staff(conn, sorted({r.place.grid_id for r in located}))
+    households = [r.household_id for r in located if r.household_id is not None]
+    rows, central = db.people(conn, sorted({r.place.grid_id for r in located}), households)
     staff = {
         g: [Person(s["role"], s["name"], s["phone"]) for s in found] for g, found in rows.items()
     }
-    households = [r.household_id for r in located if r.household_id is not None]
-    central = db.central_households(conn, households) if households else {}
     for r in located:
         r.staff = staff[r.place.grid_id]
         row = central.get(r.household_id) if r.household_id is not None else None

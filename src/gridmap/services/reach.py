@@ -30,30 +30,18 @@ def stations_from_points(
     """For each (lon, lat): stations within reach and the nearest of each kind, nearest
     first, with ``meters``, ``minutes`` and ``estimated``."""
     points = list(dict.fromkeys(points))
-    found: dict[tuple[float, float], list[dict]] = {p: [] for p in points}
-    on_network: list[int] = []
-    attached = []
-    if network.reach_is_cached(conn):
-        attached = network.attach_points(conn, [p[0] for p in points], [p[1] for p in points])
-        max_snap = get_settings().max_snap_m
-        on_network = [a["idx"] for a in attached if a["snap_m"] <= max_snap]
-    if on_network:
-        walk = network.reach_from_attachments(conn, [attached[i] for i in on_network])
-        details = db.stations_by_id(conn, sorted({w["station_id"] for w in walk}))
-        for w in walk:
-            point = points[w["idx"]]
-            meters = w["meters"] + attached[w["idx"]]["snap_m"]
-            found[point].append(_entry(details[w["station_id"]], meters, estimated=False))
-    reached = set(on_network)
-    off = [i for i in range(len(points)) if i not in reached]
+    walks = network.walk_from_points(
+        conn, [p[0] for p in points], [p[1] for p in points], get_settings().max_snap_m
+    )
+    found = {
+        p: [_entry(r, r["meters"], estimated=False) for r in rows]
+        for p, rows in zip(points, walks, strict=True)
+    }
+    off = [p for p, rows in found.items() if not rows]
     if off:
-        near = db.stations_near(
-            conn, [points[i][0] for i in off], [points[i][1] for i in off], ESTIMATE_RADIUS_M
-        )
-        for i, rows in zip(off, near, strict=True):
-            found[points[i]] = [_entry(r, r["straight_m"], estimated=True) for r in rows]
-    for entries in found.values():
-        entries.sort(key=lambda e: e["meters"])
+        near = db.stations_near(conn, [p[0] for p in off], [p[1] for p in off], ESTIMATE_RADIUS_M)
+        for p, rows in zip(off, near, strict=True):
+            found[p] = [_entry(r, r["straight_m"], estimated=True) for r in rows]
     return found
 
 

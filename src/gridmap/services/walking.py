@@ -2,9 +2,9 @@
 circles and coverage read.
 
 Every station joins the network at the nearest point of its nearest edge (a virtual node
-between the edge's ends).  One bounded Dijkstra per station (scipy, in C) gives its distance
-to every node within ``REACH_LIMIT_M``; one multi-source Dijkstra per station kind gives every
-node its nearest station of that kind, however far.
+between the edge's ends).  One bounded Dijkstra per station (scipy, in C) gives its
+distance to every node within a walk of ``MAX_MINUTES``; one multi-source Dijkstra per
+station kind gives every node its nearest station of that kind, however far.
 """
 
 from __future__ import annotations
@@ -23,8 +23,13 @@ from gridmap.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-REACH_LIMIT_M = 2500.0  # ≈ 37 minutes at 4 km/h: the longest circle locate lists in full
+MAX_MINUTES = 30  # the longest walk for which every station within reach is cached
 CHUNK = 64  # stations per Dijkstra call (memory: CHUNK × nodes doubles)
+
+
+def reach_limit_m() -> float:
+    """The walking distance of ``MAX_MINUTES`` at the configured speed."""
+    return MAX_MINUTES * get_settings().walking_speed_kmh * 1000 / 60
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def _reach_rows(
     n = graph.n_nodes
     for start in range(0, len(ids), CHUNK):
         chunk = np.arange(start, min(start + CHUNK, len(ids)))
-        dist = dijkstra(graph.matrix, directed=False, indices=n + chunk, limit=REACH_LIMIT_M)
+        dist = dijkstra(graph.matrix, directed=False, indices=n + chunk, limit=reach_limit_m())
         for row, k in enumerate(chunk):
             reached = np.flatnonzero(np.isfinite(dist[row, :n]))
             meters = dist[row, reached] + snaps[k]
