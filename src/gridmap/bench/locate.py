@@ -30,25 +30,21 @@ MESSY = (
 )
 
 
+_SAMPLE = text("""
+    SELECT ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat, c.name AS c, cp.name AS p,
+           b.number AS b, u.number AS u, h.room AS r
+    FROM households h
+    JOIN buildings b ON b.id = h.building_id JOIN units u ON u.id = h.unit_id
+    JOIN compounds cp ON cp.id = b.compound_id JOIN communities c ON c.code = cp.community_code
+    ORDER BY random() LIMIT :n
+""")
+
+
 def sample(engine: Engine, n: int) -> list[dict]:
-    """``n`` random households with their point and address parts."""
+    """``n`` households drawn at random (the same draw every run), with point and address."""
     with engine.connect() as conn:
-        rows = (
-            conn.execute(
-                text("""
-            SELECT ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat, c.name AS c, cp.name AS p,
-                   b.number AS b, u.number AS u, h.room AS r
-            FROM households h TABLESAMPLE BERNOULLI (10) REPEATABLE (7)
-            JOIN buildings b ON b.id = h.building_id JOIN units u ON u.id = h.unit_id
-            JOIN compounds cp ON cp.id = b.compound_id
-            JOIN communities c ON c.code = cp.community_code
-            LIMIT :n"""),
-                {"n": n},
-            )
-            .mappings()
-            .all()
-        )
-    return [dict(r) for r in rows]
+        conn.execute(text("SELECT setseed(0.42)"))
+        return [dict(r) for r in conn.execute(_SAMPLE, {"n": n}).mappings().all()]
 
 
 def messy(row: dict, k: int) -> str:
