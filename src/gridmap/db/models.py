@@ -316,3 +316,47 @@ class NodeNearest(Base):
     kind: Mapped[str] = mapped_column(Text, primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
     meters: Mapped[float] = mapped_column(Double)
+
+
+class HouseholdWalk(Base):
+    """Each household's walk to the nearest station of every kind (a derived cache).
+
+    ``meters[k]`` and ``stations[k]`` follow ``station_kinds.sort`` (1-based: sort + 1);
+    NULL where no station of that kind can be reached.  A household further than
+    ``GRIDMAP_MAX_SNAP_M`` from any walkable edge has ``edge_id`` NULL and no walks.
+    """
+
+    __tablename__ = "household_walks"
+    __table_args__ = (
+        Index(
+            "ix_household_walks_grid_code",
+            "grid_code",
+            postgresql_ops={"grid_code": "varchar_pattern_ops"},
+        ),
+    )
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
+    )
+    grid_code: Mapped[str] = mapped_column(String(15))
+    edge_id: Mapped[int | None] = mapped_column(BigInteger)
+    fraction: Mapped[float | None] = mapped_column(Double)
+    snap_m: Mapped[float] = mapped_column(Double)
+    meters: Mapped[list[float | None]] = mapped_column(ARRAY(Double))
+    stations: Mapped[list[int | None]] = mapped_column(ARRAY(Integer))
+
+
+class ServiceArea(Base):
+    """A station's service area at a walking time: the network isochrone, buffered, and the
+    straight-line circle of the same distance beside it (a derived cache)."""
+
+    __tablename__ = "service_areas"
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    minutes: Mapped[int] = mapped_column(Integer, primary_key=True)
+    geom = _geom("MULTIPOLYGON", nullable=True)
+    area_m2: Mapped[float] = mapped_column(Double)
+    circle = _geom("POLYGON")
+    circle_area_m2: Mapped[float] = mapped_column(Double)

@@ -39,9 +39,7 @@ def load_demo(
         conn.execute(text(STATION_SERVES_GRIDS_SQL))
         reset_sequences(conn, [n for n in data.tables if "id" in data.tables[n].columns])
         conn.execute(text("ANALYZE road_edges; ANALYZE stations"))
-        stats = refresh_reach(conn)
-        if progress:
-            progress("walking reach", stats.reach_rows)
+        refresh_reach(conn, progress=(lambda step: progress(step, 0)) if progress else None)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
     log.info("loaded demo %s (seed %s): %s", scale, seed, counts)
