@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         default=150.0,
         description="A point further than this from any walkable edge is reported, not snapped.",
     )
+    service_area_buffer_m: float = Field(
+        default=40.0, description="Service areas: ground within this of a walkable path."
+    )
     max_batch: int = Field(default=10000, description="Largest batch accepted by locateMany.")
     graphiql: bool = Field(default=True, description="Serve GraphiQL in a browser at /graphql.")
 

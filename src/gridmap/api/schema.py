@@ -16,6 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gridmap.api.areas import AreasQuery
 from gridmap.api.locate import LocateQuery
+from gridmap.api.planning import PlanningQuery
 from gridmap.api.types import GEOJSON_SCALAR, GeoJSON
 from gridmap.errors import GridmapError
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 @strawberry.type
-class Query(AreasQuery, LocateQuery):
+class Query(AreasQuery, LocateQuery, PlanningQuery):
     pass
 
 

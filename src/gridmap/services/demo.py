@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 
 from gridmap.db.bulk import clear_domain_tables, copy_lines, reset_sequences
 from gridmap.demo.generate import generate, rows_as_text
+from gridmap.services import service_areas
 from gridmap.services.walking import refresh_reach
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ def load_demo(
         reset_sequences(conn, [n for n in data.tables if "id" in data.tables[n].columns])
         conn.execute(text("ANALYZE road_edges; ANALYZE stations"))
         refresh_reach(conn, progress=(lambda step: progress(step, 0)) if progress else None)
+        if progress:
+            progress("service areas (5, 10, 15 minutes)", 0)
+        service_areas.build(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
     log.info("loaded demo %s (seed %s): %s", scale, seed, counts)

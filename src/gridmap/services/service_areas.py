@@ -1,0 +1,210 @@
+"""Service areas (walking isochrones) of stations, cached in ``service_areas``.
+
+An edge belongs to a station's area as far as it can be walked in the time: whole when the
+walks in from its two ends meet, otherwise the reachable stretch from each end; the station's
+own edge counts from the station outwards.  The stretches are buffered by
+``GRIDMAP_SERVICE_AREA_BUFFER_M`` (the ground beside a walkable path is reachable too) and
+unioned — in a metric UTM projection with shapely, two stations at a time (GEOS releases the
+GIL).  The straight-line circle of the same distance is stored beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from scipy.sparse.csgraph import dijkstra
+from shapely.ops import substring
+from sqlalchemy import Connection, text
+
+from gridmap.db import network
+from gridmap.db import service_areas as db
+from gridmap.db.bulk import copy_lines
+from gridmap.errors import InvalidInput
+from gridmap.services.walking import Graph, build_graph
+from gridmap.settings import get_settings
+
+RINGS = (5, 10, 15)  # GB 50180-2018 life circles, in minutes
+MAX_MINUTES = 30
+
+
+def walk_meters(minutes: float) -> float:
+    return minutes * get_settings().walking_speed_kmh * 1000 / 60
+
+
+def check_minutes(minutes: int) -> None:
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise InvalidInput(f"minutes must be between 1 and {MAX_MINUTES}, got {minutes}")
+
+
+@dataclass
+class Builder:
+    """The network in metres, with the stations joined to it, ready to build areas."""
+
+    graph: Graph
+    lines: np.ndarray  # per edge: shapely LineString in UTM metres
+    lengths: np.ndarray
+    incident: list[np.ndarray]  # per node index: indices of the edges that touch it
+    sources: np.ndarray  # per edge: node index of its source
+    targets: np.ndarray  # per edge: node index of its target
+    stations: list[dict]  # id, lon, lat, edge index, fraction, snap
+    to_utm: Transformer
+    from_utm: Transformer
+
+
+def prepare(conn: Connection, station_ids: Sequence[int] | None = None) -> Builder:
+    net = network.load_network(conn)
+    if net.empty:
+        raise InvalidInput("the walkable network is empty: load the demo or import roads first")
+    rows = (
+        conn.execute(
+            text("""
+        SELECT st.id, ST_X(st.geom) AS lon, ST_Y(st.geom) AS lat, se.edge_id, se.fraction,
+               se.snap_m, e.source, e.target, e.length_m
+        FROM stations st JOIN station_edges se ON se.station_id = st.id
+        JOIN road_edges e ON e.id = se.edge_id
+        WHERE CAST(:ids AS int[]) IS NULL OR st.id = ANY(:ids) ORDER BY st.id
+    """),
+            {"ids": list(station_ids) if station_ids is not None else None},
+        )
+        .mappings()
+        .all()
+    )
+    stations = [dict(r) for r in rows]
+    graph = build_graph(
+        net,
+        [
+            {
+                "source": s["source"],
+                "target": s["target"],
+                "fraction": s["fraction"],
+                "length_m": s["length_m"],
+                "snap_m": s["snap_m"],
+            }
+            for s in stations
+        ],
+    )
+    lon0 = float(np.mean([s["lon"] for s in stations])) if stations else 120.0
+    zone = int((lon0 + 180) // 6) + 1
+    to_utm = Transformer.from_crs("EPSG:4326", f"EPSG:{32600 + zone}", always_xy=True)
+    from_utm = Transformer.from_crs(f"EPSG:{32600 + zone}", "EPSG:4326", always_xy=True)
+    wkb = conn.execute(text("SELECT id, ST_AsBinary(geom) FROM road_edges")).all()
+    geoms = dict(
+        zip((r[0] for r in wkb), shapely.from_wkb([bytes(r[1]) for r in wkb]), strict=True)
+    )
+    lines = shapely.transform(
+        np.array([geoms[i] for i in net.edge_ids.tolist()]),
+        lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])),
+    )
+    src = np.searchsorted(net.node_ids, net.sources)
+    tgt = np.searchsorted(net.node_ids, net.targets)
+    order = np.argsort(np.concatenate([src, tgt]), kind="stable")
+    nodes_sorted = np.concatenate([src, tgt])[order]
+    bounds = np.searchsorted(nodes_sorted, np.arange(net.node_ids.size + 1))
+    edge_of = np.concatenate([np.arange(src.size), np.arange(tgt.size)])[order]
+    incident = [edge_of[bounds[i] : bounds[i + 1]] for i in range(net.node_ids.size)]
+    edge_index = {e: i for i, e in enumerate(net.edge_ids.tolist())}
+    for s in stations:
+        s["edge"] = edge_index[s["edge_id"]]
+    return Builder(graph, lines, net.lengths, incident, src, tgt, stations, to_utm, from_utm)
+
+
+def _area(b: Builder, k: int, dist: np.ndarray, meters: float, buffer_m: float):  # type: ignore[no-untyped-def]
+    """The buffered union of what station ``k`` reaches within ``meters`` (WGS84)."""
+    n = b.graph.n_nodes
+    reached = np.flatnonzero(dist[:n] <= meters)
+    stretches = []
+    if reached.size:
+        edges = np.unique(np.concatenate([b.incident[i] for i in reached]))
+        lengths = b.lengths[edges]
+        src_left = np.maximum(meters - dist[b.sources[edges]], 0)
+        tgt_left = np.maximum(meters - dist[b.targets[edges]], 0)
+        whole = src_left + tgt_left >= lengths
+        stretches += list(b.lines[edges[whole]])
+        for j in np.flatnonzero(~whole):
+            line, length = b.lines[edges[j]], lengths[j]
+            if src_left[j] > 0:
+                stretches.append(substring(line, 0, src_left[j]))
+            if tgt_left[j] > 0:
+                stretches.append(substring(line, length - tgt_left[j], length))
+    station = b.stations[k]
+    reach = meters - station["snap_m"]
+    if reach > 0:
+        line, length = b.lines[station["edge"]], b.lengths[station["edge"]]
+        at = station["fraction"] * length
+        stretches.append(substring(line, max(0.0, at - reach), min(length, at + reach)))
+    if not stretches:
+        return None
+    polygon = shapely.union_all(shapely.buffer(np.array(stretches), buffer_m, quad_segs=4))
+    return shapely.transform(
+        polygon, lambda xy: np.column_stack(b.from_utm.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+CHUNK = 32
+
+
+def build(
+    conn: Connection, station_ids: Sequence[int] | None = None, minutes: Sequence[int] = RINGS
+) -> int:
+    """(Re)build the service areas of these stations (default: all) at each of ``minutes``,
+    in the caller's transaction; returns how many areas were written."""
+    for m in minutes:
+        check_minutes(m)
+    b = prepare(conn, station_ids)
+    ids = [s["id"] for s in b.stations]
+    db.delete_for_stations(conn, ids if station_ids is not None else db.all_station_ids(conn))
+    settings = get_settings()
+    rings = [(m, walk_meters(m)) for m in sorted(set(minutes))]
+    n = b.graph.n_nodes
+    rows: list[tuple[int, int, str]] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for start in range(0, len(ids), CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, len(ids)))
+            dist = dijkstra(b.graph.matrix, directed=False, indices=n + chunk, limit=rings[-1][1])
+            jobs = [
+                (k, m, pool.submit(_area, b, k, dist[row], d, settings.service_area_buffer_m))
+                for row, k in enumerate(chunk.tolist())
+                for m, d in rings
+            ]
+            for k, m, job in jobs:
+                area = job.result()
+                wkb = (
+                    ""
+                    if area is None
+                    else shapely.to_wkb(
+                        shapely.set_srid(shapely.multipolygons(shapely.get_parts(area)), 4326),
+                        hex=True,
+                        include_srid=True,
+                    )
+                )
+                rows.append((ids[k], m, wkb))
+    copy_lines(
+        conn,
+        "service_areas",
+        ("station_id", "minutes", "geom", "area_m2", "circle", "circle_area_m2"),
+        _lines(rows),
+    )
+    conn.execute(
+        text("""
+        UPDATE service_areas sa SET area_m2 = coalesce(ST_Area(sa.geom::geography), 0),
+               circle = c.circle, circle_area_m2 = ST_Area(c.circle::geography)
+        FROM (SELECT x.station_id, x.minutes,
+                     ST_Buffer(s.geom::geography, x.minutes * :per_minute, 16)::geometry AS circle
+              FROM service_areas x JOIN stations s ON s.id = x.station_id
+              WHERE x.station_id = ANY(:ids)) c
+        WHERE c.station_id = sa.station_id AND c.minutes = sa.minutes
+    """),
+        {"ids": ids, "per_minute": walk_meters(1)},
+    )
+    return len(rows)
+
+
+def _lines(rows: list[tuple[int, int, str]]):  # type: ignore[no-untyped-def]
+    for station, minutes, wkb in rows:
+        geom = wkb or r"\N"
+        yield f"{station}\t{minutes}\t{geom}\t0\tSRID=4326;POLYGON EMPTY\t0\n"

@@ -1,0 +1,172 @@
+"""Service circles on hand-built networks where the right answer is known."""
+
+import pytest
+from sqlalchemy import text
+
+from gridmap.errors import InvalidInput, NotFound
+from gridmap.services import audit, planning, site_selection
+from tests.integration.toy import GRID, build_world, lonlat, walk
+
+KIND = "助餐点"
+
+
+@pytest.fixture(scope="module")
+def toy(make_database):
+    return make_database("circles_toy")
+
+
+def _inside(conn, station: int, minutes: int, x: float, y: float, column: str = "geom"):
+    lon, lat = lonlat(x, y)
+    return conn.execute(
+        text(
+            f"SELECT ST_Intersects({column}, ST_SetSRID(ST_MakePoint(:x, :y), 4326)) "
+            "FROM service_areas WHERE station_id = :s AND minutes = :m"
+        ),
+        {"x": lon, "y": lat, "s": station, "m": minutes},
+    ).scalar_one()
+
+
+def test_across_the_river_is_not_covered_though_the_circle_says_so(toy):
+    # Station on the south bank, household 300 m north across the river; the only bridge
+    # is 1 km east, so the walk is 1000 + 300 + 1000 = 2.3 km.
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[((-1000, 0), (1000, 0)), ((-1000, 300), (1000, 300)), ((1000, 0), (1000, 300))],
+            stations=[(KIND, 0, 0)],
+            households=[(0, 305)],
+        )
+        assert walk(conn, 1, KIND) == pytest.approx(2305, abs=1)
+        assert _inside(conn, 1, 15, 0, 305, "circle")  # the straight-line circle covers it
+        assert not _inside(conn, 1, 15, 0, 305)  # the network area does not
+        found = audit.coverage(conn, GRID, 15, [KIND])
+        assert (found.area.overall.total, found.area.overall.covered) == (1, 0)
+
+
+def test_through_the_compound_gate_only(toy):
+    # A walled compound north of the road: its inner path meets the street only at a gate
+    # at x = 400.  The household at (0, 70) is 70 m from the road as the crow flies.
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[((-1000, 0), (400, 0), (1000, 0)), ((0, 60), (400, 60)), ((400, 60), (400, 0))],
+            stations=[(KIND, 200, 0)],
+            households=[(0, 70)],
+        )
+        assert walk(conn, 1, KIND) == pytest.approx(200 + 60 + 400 + 10, abs=1)
+        assert audit.coverage(conn, GRID, 15, [KIND]).area.overall.covered == 1
+        assert audit.coverage(conn, GRID, 10, [KIND]).area.overall.covered == 0  # 667 m
+
+
+def test_without_a_gate_the_compound_cannot_be_reached(toy):
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[((-1000, 0), (1000, 0)), ((0, 60), (400, 60))],
+            stations=[(KIND, 200, 0), (KIND, 200, 65)],
+            households=[(0, 70)],
+        )
+        # the inner station stands on the inner path; the street station cannot get in
+        assert walk(conn, 1, KIND) == pytest.approx(200 + 5 + 10, abs=1)
+        conn.execute(text("DELETE FROM stations WHERE id = 2"))
+        from gridmap.services.walking import refresh_reach
+
+        refresh_reach(conn)
+        assert walk(conn, 1, KIND) is None
+        assert audit.coverage(conn, GRID, 15, [KIND]).area.overall.covered == 0
+
+
+def test_partially_reachable_edges_count(toy):
+    # One 2 km road; the station at its west end.  900 m along is within 15 minutes
+    # (1,000 m), 1,100 m along is not — on the same edge.
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[((0, 0), (2000, 0))],
+            stations=[(KIND, 0, 0)],
+            households=[(900, 5), (1100, 5)],
+        )
+        assert walk(conn, 1, KIND) == pytest.approx(905, abs=1)
+        assert walk(conn, 2, KIND) == pytest.approx(1105, abs=1)
+        assert _inside(conn, 1, 15, 900, 0) and not _inside(conn, 1, 15, 1100, 0)
+        assert audit.coverage(conn, GRID, 15, [KIND]).area.overall.covered == 1
+    area = planning.service_area(toy, 1, 15)
+    assert area["households"] == 1 and area["households_in_circle"] == 1
+    assert 0 < area["network_to_circle"] < 0.2
+
+
+def test_greedy_siting_takes_the_biggest_uncovered_cluster_first(toy):
+    # Three households 3 km east, one 3 km west; the station is in the middle.
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[
+                ((-3500, 0), (-3000, 0), (0, 0), (3000, 0), (3500, 0)),
+                ((3000, 0), (3000, 10)),
+                ((-3000, 0), (-3000, 10)),
+            ],
+            stations=[(KIND, 0, 0)],
+            households=[(3000, 15), (3010, 15), (2990, 15), (-3000, 15)],
+        )
+        siting = site_selection.suggest(conn, GRID, count=2, kind=KIND)
+    first, second = siting.steps
+    assert first.households_added == 3 and second.households_added == 1
+    assert first.lon > lonlat(2000, 0)[0] and second.lon < lonlat(-2000, 0)[0]
+    assert (siting.covered_before, second.covered_after, second.ratio_after) == (0, 4, 1.0)
+
+
+def test_flag_weights_change_the_choice(toy):
+    # Two single households east and west; the west one is elderly alone (even id).
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[((-3500, 0), (3500, 0))],
+            stations=[(KIND, 0, 0)],
+            households=[(3000, 5), (-3000, 5)],
+        )
+        weighted = site_selection.suggest(
+            conn, GRID, count=1, kind=KIND, weights={"elderly_alone": 3}
+        )
+    assert weighted.steps[0].lon < LON_WEST_OF_ZERO
+
+
+LON_WEST_OF_ZERO = lonlat(0, 0)[0]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda c: audit.coverage(c, "999999", 15), NotFound, "no district"),
+        (lambda c: audit.coverage(c, "12", 15), InvalidInput, "not valid"),
+        (lambda c: audit.coverage(c, GRID, 0), InvalidInput, "minutes"),
+        (lambda c: audit.coverage(c, GRID, 10_000), InvalidInput, "minutes"),
+        (lambda c: audit.coverage(c, GRID, 15, ["火箭站"]), InvalidInput, "unknown station kind"),
+        (lambda c: site_selection.suggest(c, GRID, count=0), InvalidInput, "count"),
+        (lambda c: site_selection.suggest(c, GRID, weights={"rich": 2}), InvalidInput, "flag"),
+    ],
+)
+def test_bad_input_is_a_clear_error(toy, call, error, message):
+    with toy.connect() as conn, pytest.raises(error, match=message):
+        call(conn)
+
+
+def test_unknown_and_off_network_stations(toy):
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=[((0, 0), (100, 0))],
+            stations=[(KIND, 0, 0), (KIND, 0, 900)],
+            households=[(50, 5)],
+        )
+    with pytest.raises(NotFound):
+        planning.service_area(toy, 99, 15)
+    with pytest.raises(InvalidInput, match="walkable edge"):
+        planning.service_area(toy, 2, 15)
+
+
+def test_empty_network_is_refused(toy):
+    with toy.begin() as conn:
+        build_world(conn, roads=[((0, 0), (100, 0))], stations=[(KIND, 0, 0)], households=[(50, 5)])
+        conn.execute(text("TRUNCATE road_edges, road_nodes CASCADE"))
+        with pytest.raises(InvalidInput, match="empty"):
+            site_selection.suggest(conn, GRID, kind=KIND)
