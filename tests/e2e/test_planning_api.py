@@ -29,7 +29,7 @@ def test_service_area_with_its_circle(graphql):
 
 
 def test_rings_grow_with_minutes(graphql):
-    query = "query($m: Int!) { serviceArea(stationId: \"2\", minutes: $m) { areaM2 } }"
+    query = 'query($m: Int!) { serviceArea(stationId: "2", minutes: $m) { areaM2 } }'
     sizes = [_data(graphql(query, {"m": m}))["serviceArea"]["areaM2"] for m in (5, 10, 15)]
     assert sizes == sorted(sizes) and sizes[0] > 0
 

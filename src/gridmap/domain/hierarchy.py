@@ -41,6 +41,10 @@ STATION_KINDS = (
     StationKind("工会驿站", "workers' rest station", "briefcase", "cadetblue"),
 )
 
+# The 15-minute circle a community owes every household (GB 50180 / the seeds); district-wide
+# services (the central kitchen, workers' posts) are audited on their own but not required here.
+CIRCLE_KINDS = ("社区党群服务中心", "党群服务站", "助餐点", "邻里调解室", "社区卫生服务站")
+
 # Household flags by 分级分色 colour.  Blue flags are sensitive personal data.
 RED_FLAGS = ("party_member",)
 BLUE_FLAGS = ("hardship", "subsistence", "elderly_alone", "disabled")

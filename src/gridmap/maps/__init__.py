@@ -1,0 +1,1 @@
+"""Folium planner maps: rendering and offline assets (no database here)."""
