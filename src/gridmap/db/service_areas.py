@@ -44,11 +44,17 @@ def missing(conn: Connection, station_ids: Sequence[int], minutes: int) -> list[
     return list(conn.execute(sql, {"ids": list(station_ids), "minutes": minutes}).scalars())
 
 
-def delete_for_stations(conn: Connection, station_ids: Sequence[int]) -> None:
-    conn.execute(
-        text("DELETE FROM service_areas WHERE station_id = ANY(:ids)").bindparams(_IDS),
-        {"ids": list(station_ids)},
-    )
+def delete_rings(conn: Connection, station_ids: Sequence[int], minutes: Sequence[int]) -> None:
+    """Drop the cached rings ``minutes`` of these stations (other rings stay)."""
+    sql = text(
+        "DELETE FROM service_areas WHERE station_id = ANY(:ids) AND minutes = ANY(:minutes)"
+    ).bindparams(_IDS)
+    conn.execute(sql, {"ids": list(station_ids), "minutes": list(minutes)})
+
+
+def lock_station(conn: Connection, station_id: int) -> None:
+    """Serialise on-demand builds of one station's areas (until the transaction ends)."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(8215, :s)"), {"s": station_id})
 
 
 def station_exists(conn: Connection, station_id: int) -> bool:

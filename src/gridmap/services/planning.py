@@ -25,9 +25,11 @@ def service_area(engine: Engine, station_id: int, minutes: int = 15) -> dict:
                 "any walkable edge: it has no network service area"
             )
         missing = db.missing(conn, [station_id], minutes)
-    if missing:
+    if missing:  # build it once, even when several requests ask at the same moment
         with engine.begin() as conn:
-            service_areas.build(conn, [station_id], [minutes])
+            db.lock_station(conn, station_id)
+            if db.missing(conn, [station_id], minutes):
+                service_areas.build(conn, [station_id], [minutes])
     with engine.connect() as conn:
         row = db.read(conn, [station_id], minutes)[station_id]
     return _shape(row)

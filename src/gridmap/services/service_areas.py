@@ -4,14 +4,15 @@ An edge belongs to a station's area as far as it can be walked in the time: whol
 walks in from its two ends meet, otherwise the reachable stretch from each end; the station's
 own edge counts from the station outwards.  The stretches are buffered by
 ``GRIDMAP_SERVICE_AREA_BUFFER_M`` (the ground beside a walkable path is reachable too) and
-unioned — in a metric UTM projection with shapely, two stations at a time (GEOS releases the
-GIL).  The straight-line circle of the same distance is stored beside it.
+unioned — in a metric UTM projection with shapely, in two forked worker processes when
+there are many stations.  The straight-line circle of the same distance is stored beside it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,43 +147,72 @@ def _area(b: Builder, k: int, dist: np.ndarray, meters: float, buffer_m: float):
 
 
 CHUNK = 32
+PROCESSES = 2  # builds of many stations fork this many workers (the machine has 2 cores)
+_BUILDER: Builder | None = None  # the builder a forked worker inherits
+
+
+def _build_chunk(
+    start: int, stop: int, rings: list[tuple[int, float]], buffer_m: float
+) -> list[tuple[int, int, str]]:
+    """Areas of stations ``start:stop`` of the inherited builder, as hex EWKB."""
+    b = _BUILDER
+    assert b is not None
+    chunk = np.arange(start, stop)
+    dist = dijkstra(
+        b.graph.matrix, directed=False, indices=b.graph.n_nodes + chunk, limit=rings[-1][1]
+    )
+    rows = []
+    for row, k in enumerate(chunk.tolist()):
+        for m, d in rings:
+            area = _area(b, k, dist[row], d, buffer_m)
+            wkb = (
+                ""
+                if area is None
+                else shapely.to_wkb(
+                    shapely.set_srid(shapely.multipolygons(shapely.get_parts(area)), 4326),
+                    hex=True,
+                    include_srid=True,
+                )
+            )
+            rows.append((b.stations[k]["id"], m, wkb))
+    return rows
 
 
 def build(
     conn: Connection, station_ids: Sequence[int] | None = None, minutes: Sequence[int] = RINGS
 ) -> int:
     """(Re)build the service areas of these stations (default: all) at each of ``minutes``,
-    in the caller's transaction; returns how many areas were written."""
+    in the caller's transaction; returns how many areas were written.  Other rings of the
+    stations are kept."""
+    global _BUILDER
     for m in minutes:
         check_minutes(m)
+    rings = [(m, walk_meters(m)) for m in sorted(set(minutes))]
     b = prepare(conn, station_ids)
     ids = [s["id"] for s in b.stations]
-    db.delete_for_stations(conn, ids if station_ids is not None else db.all_station_ids(conn))
-    settings = get_settings()
-    rings = [(m, walk_meters(m)) for m in sorted(set(minutes))]
-    n = b.graph.n_nodes
-    rows: list[tuple[int, int, str]] = []
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for start in range(0, len(ids), CHUNK):
-            chunk = np.arange(start, min(start + CHUNK, len(ids)))
-            dist = dijkstra(b.graph.matrix, directed=False, indices=n + chunk, limit=rings[-1][1])
-            jobs = [
-                (k, m, pool.submit(_area, b, k, dist[row], d, settings.service_area_buffer_m))
-                for row, k in enumerate(chunk.tolist())
-                for m, d in rings
-            ]
-            for k, m, job in jobs:
-                area = job.result()
-                wkb = (
-                    ""
-                    if area is None
-                    else shapely.to_wkb(
-                        shapely.set_srid(shapely.multipolygons(shapely.get_parts(area)), 4326),
-                        hex=True,
-                        include_srid=True,
-                    )
+    db.delete_rings(
+        conn, ids if station_ids is not None else db.all_station_ids(conn), [m for m, _ in rings]
+    )
+    buffer_m = get_settings().service_area_buffer_m
+    chunks = [(start, min(start + CHUNK, len(ids))) for start in range(0, len(ids), CHUNK)]
+    _BUILDER = b
+    try:
+        if len(chunks) > 1:  # fork workers that inherit the builder (GEOS work is CPU-bound)
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
+                parts = pool.map(
+                    _build_chunk,
+                    *zip(*chunks, strict=True),
+                    [rings] * len(chunks),
+                    [buffer_m] * len(chunks),
                 )
-                rows.append((ids[k], m, wkb))
+                rows = [row for part in parts for row in part]
+        else:
+            rows = [
+                row for start, stop in chunks for row in _build_chunk(start, stop, rings, buffer_m)
+            ]
+    finally:
+        _BUILDER = None
     copy_lines(
         conn,
         "service_areas",
@@ -196,10 +226,10 @@ def build(
         FROM (SELECT x.station_id, x.minutes,
                      ST_Buffer(s.geom::geography, x.minutes * :per_minute, 16)::geometry AS circle
               FROM service_areas x JOIN stations s ON s.id = x.station_id
-              WHERE x.station_id = ANY(:ids)) c
+              WHERE x.station_id = ANY(:ids) AND x.minutes = ANY(:minutes)) c
         WHERE c.station_id = sa.station_id AND c.minutes = sa.minutes
     """),
-        {"ids": ids, "per_minute": walk_meters(1)},
+        {"ids": ids, "minutes": [m for m, _ in rings], "per_minute": walk_meters(1)},
     )
     return len(rows)
 

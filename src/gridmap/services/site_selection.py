@@ -156,6 +156,7 @@ def _candidates(conn: Connection, area_code: str) -> dict[str, np.ndarray]:
         text(f"""
         SELECT n.id, ST_X(n.geom), ST_Y(n.geom) FROM road_nodes n
         JOIN {table} a ON a.code = :code {current} AND ST_Intersects(a.geom, n.geom)
+        WHERE EXISTS (SELECT 1 FROM road_edges e WHERE e.source = n.id OR e.target = n.id)
         ORDER BY n.id
     """),
         {"code": area_code},
@@ -180,7 +181,7 @@ def _reach(
     tgt = np.searchsorted(net.node_ids, net.targets[edge_index])
     length = net.lengths[edge_index]
     before, after = households["fraction"] * length, (1 - households["fraction"]) * length
-    nodes = np.searchsorted(net.node_ids, candidates["id"])
+    nodes = np.searchsorted(net.node_ids, candidates["id"])  # candidates lie on edges
     found = []
     for start in range(0, nodes.size, CHUNK):
         dist = dijkstra(
