@@ -176,12 +176,16 @@ def test_an_uncached_ring_is_built_once_and_keeps_the_others(toy):
     from concurrent.futures import ThreadPoolExecutor
 
     with toy.begin() as conn:
-        build_world(conn, roads=[((0, 0), (2000, 0))], stations=[(KIND, 0, 0)],
-                    households=[(900, 5)])
+        build_world(
+            conn, roads=[((0, 0), (2000, 0))], stations=[(KIND, 0, 0)], households=[(900, 5)]
+        )
     with ThreadPoolExecutor(6) as pool:  # six first requests for the same ring at once
         areas = list(pool.map(lambda _: planning.service_area(toy, 1, 25), range(6)))
     assert len({round(a["area_m2"]) for a in areas}) == 1
     with toy.connect() as conn:
-        rings = conn.execute(text("SELECT array_agg(minutes ORDER BY minutes) "
-                                  "FROM service_areas WHERE station_id = 1")).scalar_one()
+        rings = conn.execute(
+            text(
+                "SELECT array_agg(minutes ORDER BY minutes) FROM service_areas WHERE station_id = 1"
+            )
+        ).scalar_one()
     assert rings == [5, 10, 15, 25]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
@@ -14,7 +16,12 @@ from gridmap.api.context import Context
 from gridmap.api.schema import schema
 from gridmap.db import areas
 from gridmap.db.engine import get_engine
+from gridmap.errors import GridmapError
+from gridmap.services import mapping
 from gridmap.settings import Settings, get_settings
+
+# Public maps only: staff maps carry personal data and are not served over HTTP.
+MAP_NAME = re.compile(r"(district|street|community|grid)-(\d{6,15})(?:-(amap))?\.html")
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +42,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = get_engine(None, settings.statement_timeout_ms)
 
     async def health(request: Request) -> JSONResponse:
-        from anyio import to_thread
-
         def check() -> dict[str, int]:
             with engine.connect() as conn:
                 return areas.table_counts(conn)
@@ -48,8 +53,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok", "counts": counts})
 
+    async def maps(request: Request) -> Response:
+        name = request.path_params["name"]
+        match = MAP_NAME.fullmatch(name)
+        if not match:
+            return PlainTextResponse(
+                "no such map: maps are named like community-321102001001.html", status_code=404
+            )
+        level, code, basemap = match.group(1), match.group(2), match.group(3) or "osm"
+        path = mapping.map_path(level, code, "public", basemap)
+        if not path.exists():
+            try:
+                path = await to_thread.run_sync(
+                    lambda: mapping.make_map(engine, code, "public", basemap)
+                )
+            except GridmapError as exc:
+                return PlainTextResponse(exc.message, status_code=exc.status)
+        return FileResponse(path, media_type="text/html; charset=utf-8")
+
     return Starlette(
         routes=[
+            Route("/maps/{name}", maps),
             Route("/health", health),
             Route("/graphql", GridmapGraphQL(settings), methods=["GET", "POST"]),
         ]

@@ -16,6 +16,7 @@ from strawberry.types import Info
 from gridmap.api.context import Context
 from gridmap.db import areas
 from gridmap.db import locate as db_locate
+from gridmap.services.mapping import map_url
 
 GeoJSON = NewType("GeoJSON", object)
 GEOJSON_SCALAR = strawberry.scalar(
@@ -105,6 +106,10 @@ class District:
     async def area_m2(self, info: Info[Context, None]) -> float:
         return await info.context.loader(areas.areas_m2, "district").load(self.code)
 
+    @strawberry.field(description="The public planner map of this area (rendered on request).")
+    def map_url(self) -> str:
+        return map_url("district", self.code)
+
     @strawberry.field
     async def streets(self, info: Info[Context, None]) -> list[Street]:
         return await _children(info, "district", self.code)
@@ -131,6 +136,10 @@ class Street:
     @strawberry.field
     async def area_m2(self, info: Info[Context, None]) -> float:
         return await info.context.loader(areas.areas_m2, "street").load(self.code)
+
+    @strawberry.field(description="The public planner map of this area (rendered on request).")
+    def map_url(self) -> str:
+        return map_url("street", self.code)
 
     @strawberry.field
     async def district(self, info: Info[Context, None]) -> District:
@@ -162,6 +171,10 @@ class Community:
     @strawberry.field
     async def area_m2(self, info: Info[Context, None]) -> float:
         return await info.context.loader(areas.areas_m2, "community").load(self.code)
+
+    @strawberry.field(description="The public planner map of this area (rendered on request).")
+    def map_url(self) -> str:
+        return map_url("community", self.code)
 
     @strawberry.field
     async def street(self, info: Info[Context, None]) -> Street:
@@ -203,6 +216,10 @@ class Grid:
     @classmethod
     def from_row(cls, row) -> Grid:  # type: ignore[no-untyped-def]
         return _fields(cls, {**row, "id": strawberry.ID(str(row["id"]))})
+
+    @strawberry.field(description="The public planner map of this grid (rendered on request).")
+    def map_url(self) -> str:
+        return map_url("grid", self.code)
 
     @strawberry.field
     async def community(self, info: Info[Context, None]) -> Community:

@@ -10,6 +10,7 @@ from gridmap.db import migrate
 from gridmap.db.embedded import Cluster
 from gridmap.db.engine import check_connection, get_engine
 from gridmap.services.demo import database_is_empty, load_demo
+from gridmap.services.mapping import write_all
 from gridmap.settings import get_settings
 
 
@@ -51,6 +52,9 @@ def run(
     if database_is_empty(engine):
         console.print(f"loading the {scale} demo district…")
         load_demo(engine, scale)
+    console.print("writing the district map and every community map to maps/…")
+    for path in write_all(engine):
+        console.print(f"  {path}")
     serve(None, None, None)
 
 
