@@ -130,6 +130,7 @@ def api_url(city_engine: Engine) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDMAP_")}
     env["GRIDMAP_DATABASE_URL"] = city_engine.url.render_as_string(hide_password=False)
+    env["GRIDMAP_MAPS_DIR"] = tempfile.mkdtemp(prefix="gridmap-maps-")
     gridmap = str(Path(sys.executable).with_name("gridmap"))
     server = subprocess.Popen(
         [gridmap, "serve", "--port", str(port), "--workers", "1"],

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from gridmap.bench import circles, locate
+from gridmap.bench import circles, locate, maps
 from gridmap.bench.figures import Report
 from gridmap.db import migrate
 from gridmap.db.engine import database_url
@@ -53,6 +53,7 @@ BENCHMARKS: dict[str, Callable[[Report, Bench], None]] = {
     "locate-many": lambda r, b: locate.locate_many(r, b.engine, b.env, b.workers, b.plan.repeats),
     "isochrones": lambda r, b: circles.isochrones(r, b.engine, b.plan.repeats),
     "coverage": lambda r, b: circles.coverage(r, b.engine, b.plan.repeats),
+    "map": lambda r, b: maps.maps(r, b.engine, b.plan.repeats),
 }
 
 
