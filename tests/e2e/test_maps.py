@@ -28,11 +28,13 @@ def maps_dir(tmp_path_factory):
 def community(city_engine):
     """The community with the most households beyond a 15-minute walk to a meal point."""
     with city_engine.connect() as conn:
-        return conn.execute(text("""
+        return conn.execute(
+            text("""
             SELECT left(w.grid_code, 12) FROM household_walks w
             WHERE NOT coalesce(w.meters[(SELECT sort + 1 FROM station_kinds
                                           WHERE code = '助餐点')] <= 1000, false)
-            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""")).scalar_one()
+            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""")
+        ).scalar_one()
 
 
 @pytest.fixture(scope="module")
