@@ -91,10 +91,12 @@ _CANDIDATES = f"""
     LEFT JOIN units u ON u.building_id = b.id AND u.number = q.unit
     LEFT JOIN households h ON h.building_id = b.id AND h.room = q.room
           AND (q.unit IS NULL OR h.unit_id = u.id)
-    LEFT JOIN LATERAL (
-        SELECT g.* FROM grids g
-        WHERE g.valid_to IS NULL AND (g.id = coalesce(h.grid_id, b.grid_id) OR
-              (b.id IS NULL AND ST_Intersects(g.geom, ST_PointOnSurface(cp.geom))))
+    LEFT JOIN LATERAL (  -- two indexed lookups: by id, or (a compound only) by location
+        (SELECT g.* FROM grids g WHERE g.id = coalesce(h.grid_id, b.grid_id))
+        UNION ALL
+        (SELECT g.* FROM grids g
+         WHERE b.id IS NULL AND g.valid_to IS NULL
+           AND ST_Intersects(g.geom, ST_PointOnSurface(cp.geom)))
         LIMIT 1
     ) g ON true
     LEFT JOIN communities c ON c.code = g.community_code

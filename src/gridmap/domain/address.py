@@ -102,6 +102,8 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千"
 _HAN = r"[\u4e00-\u9fff]"
+# A name inside one level: Chinese characters that do not cross into a finer level's marker.
+_NAME = r"(?:(?!社区|街道|居委|小区)[\u4e00-\u9fff])"
 _NOISE = ("附近", "旁边", "对面", "门口", "这里")
 
 _PUNCT = re.compile(r"[\s,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】<>《》{}|/\\~`@$%^&*+=]+")
@@ -110,11 +112,11 @@ _WORDS = [(re.compile(p), r) for p, r in ((r"居委会|居委", "社区"), (r"�
 _HOUSEHOLD = re.compile(r"(\d+)号?户")
 _CN_NUMBER = re.compile(f"[{_CN}]+(?=栋|单元|室|户|号|层|楼|-|$)")
 _LONE_DASH = re.compile(r"-(?![0-9A-Z])|(?<![0-9A-Z])-")
-_PROVINCE = re.compile(rf"^(?:{_HAN}{{2,7}}?(?:省|自治区)|(?:{'|'.join(PROVINCES)})(?=.))")
-_CITY = re.compile(rf"^(?:{_HAN}{{2,6}}?(?:市|自治州|地区|盟)(?!场))")
+_PROVINCE = re.compile(rf"^(?:{_NAME}{{2,7}}?(?:省|自治区)|(?:{'|'.join(PROVINCES)})(?=.))")
+_CITY = re.compile(rf"^(?:{_NAME}{{2,6}}?(?:市|自治州|地区|盟)(?!场))")
 _DISTRICT = re.compile(rf"^(?:{_HAN}{{1,4}}?(?<![小社园校景])(?:区|县|旗))")
 _BARE_CITY = re.compile(rf"^({_HAN}{{2}})(?={_HAN}{{1,3}}(?<![小社园校景])(?:区|县))")
-_STREET = re.compile(rf"^(?:{_HAN}{{2,6}}?(?:街道|镇|乡))")
+_STREET = re.compile(rf"^(?:{_NAME}{{2,6}}?(?:街道|镇|乡))")
 _COMMUNITY = re.compile(rf"^(?:{_HAN}{{2,6}}?(?:社区|(?<!新)村))")
 _ROAD = re.compile(rf"^(?P<road>{_HAN}{{1,8}}?(?:大道|路|街|巷|弄|胡同))(?:(?P<no>\d+)号)?")
 _SHORTHAND = re.compile(r"(?P<b>[A-Z]?\d+[A-Z]?)-(?P<u>\d+)-(?P<r>\d+)$")
