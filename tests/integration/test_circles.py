@@ -189,3 +189,70 @@ def test_an_uncached_ring_is_built_once_and_keeps_the_others(toy):
             )
         ).scalar_one()
     assert rings == [5, 10, 15, 25]
+
+
+def _caches(conn):
+    return (
+        conn.execute(
+            text("SELECT household_id, meters, stations FROM household_walks ORDER BY 1")
+        ).all(),
+        conn.execute(
+            text(
+                "SELECT node_id, kind, station_id, round(meters::numeric, 1) "
+                "FROM node_nearest ORDER BY 1, 2"
+            )
+        ).all(),
+        conn.execute(
+            text(
+                "SELECT station_id, node_id, round(meters::numeric, 1) "
+                "FROM station_reach ORDER BY 1, 2"
+            )
+        ).all(),
+    )
+
+
+def test_moving_a_station_updates_the_caches_like_a_full_refresh(toy):
+    from gridmap.services.stations import relocate_station
+    from gridmap.services.walking import refresh_reach
+
+    roads = [
+        ((-1000, 0), (0, 0), (1000, 0)),
+        ((0, 0), (0, 800)),
+        ((1000, 0), (1000, 800)),
+        ((0, 800), (1000, 800)),
+    ]
+    with toy.begin() as conn:
+        build_world(
+            conn,
+            roads=roads,
+            stations=[(KIND, -500, 5), (KIND, 900, 5), ("党群服务站", 0, 400)],
+            households=[(-900, 5), (500, 5), (5, 700), (995, 400), (600, 805)],
+        )
+        before = walk(conn, 4, KIND)
+        moved = relocate_station(conn, 2, *lonlat(1000, 420))  # next to household 4
+        assert moved.nodes_changed > 0 and moved.households_changed > 0
+        assert walk(conn, 4, KIND) < before
+        incremental = _caches(conn)
+        refresh_reach(conn)
+        assert _caches(conn) == incremental
+        area = conn.execute(
+            text(
+                "SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:x, :y), "
+                "4326)) FROM service_areas WHERE station_id = 2 AND minutes = 5"
+            ),
+            dict(zip("xy", lonlat(1000, 500), strict=True)),
+        ).scalar_one()
+        assert area  # its rings were rebuilt at the new place
+
+
+def test_moving_a_station_off_the_network_is_refused(toy):
+    from gridmap.services.stations import relocate_station
+
+    with toy.begin() as conn:
+        build_world(conn, roads=[((0, 0), (100, 0))], stations=[(KIND, 0, 0)], households=[(50, 5)])
+        with pytest.raises(InvalidInput, match="walkable edge"):
+            relocate_station(conn, 1, *lonlat(0, 3000))
+        with pytest.raises(NotFound):
+            relocate_station(conn, 42, *lonlat(0, 0))
+        with pytest.raises(InvalidInput, match="outside China"):
+            relocate_station(conn, 1, 2.35, 48.85)

@@ -92,8 +92,10 @@ CASES = [
     ("浦东新区世纪公寓3栋", dict(district="浦东新区", compound="世纪公寓", building="3")),
     ("江滨社区", dict(community="江滨社区")),
     # a compound named after a place ending in 市 is not a city once a community came first
-    ("运河丹社区大市丽苑3栋1单元603室", dict(community="运河丹社区", compound="大市丽苑",
-                                           building="3", unit="1", room="603")),
+    (
+        "运河丹社区大市丽苑3栋1单元603室",
+        dict(community="运河丹社区", compound="大市丽苑", building="3", unit="1", room="603"),
+    ),
 ]
 
 # Base addresses rendered through messy transformations: each must parse to the same parts.

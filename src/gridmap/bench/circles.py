@@ -55,6 +55,31 @@ def isochrones(report: Report, engine: Engine, repeats: int) -> None:
     )
 
 
+def station_move(report: Report, engine: Engine, repeats: int) -> None:
+    """Moving one station ~100 m and recomputing what it changes (rolled back each time)."""
+    from gridmap.services.stations import relocate_station
+
+    with engine.connect() as conn:
+        sid, lon, lat = conn.execute(
+            text(
+                "SELECT id, ST_X(geom), ST_Y(geom) FROM stations ORDER BY id "
+                "OFFSET (SELECT count(*) / 2 FROM stations) LIMIT 1"
+            )
+        ).one()
+    runs = []
+    for _ in range(repeats):
+        with engine.connect() as conn:
+            transaction = conn.begin()
+            start = time.perf_counter()
+            relocate_station(conn, sid, lon + 0.001, lat)
+            runs.append(time.perf_counter() - start)
+            transaction.rollback()
+    figure = report.add(
+        Figure("station-move", "move one station and recompute", "s", runs, target="≤ 1 s")
+    )
+    figure.met = figure.median <= 1
+
+
 def coverage(report: Report, engine: Engine, repeats: int) -> None:
     """The full audit of the district (all kinds, per street) vs one direct SQL count."""
     with engine.connect() as conn:

@@ -53,6 +53,7 @@ BENCHMARKS: dict[str, Callable[[Report, Bench], None]] = {
     "locate-many": lambda r, b: locate.locate_many(r, b.engine, b.env, b.workers, b.plan.repeats),
     "isochrones": lambda r, b: circles.isochrones(r, b.engine, b.plan.repeats),
     "coverage": lambda r, b: circles.coverage(r, b.engine, b.plan.repeats),
+    "station-move": lambda r, b: circles.station_move(r, b.engine, b.plan.repeats),
     "map": lambda r, b: maps.maps(r, b.engine, b.plan.repeats),
 }
 

@@ -134,3 +134,28 @@ def suggest(
             f"{s.ratio_after:.1%}",
         )
     Console(width=160).print(table)
+
+
+station_app = typer.Typer(help="Service stations.", no_args_is_help=True)
+app.add_typer(station_app, name="station")
+
+
+@station_app.command()
+def move(
+    station_id: int = typer.Argument(..., help="The station's id."),
+    lon: float = typer.Option(..., help="New longitude (or easting)."),
+    lat: float = typer.Option(..., help="New latitude (or northing)."),
+    crs_name: str = typer.Option("WGS84", "--crs", help="WGS84, GCJ02, BD09, EPSG:nnnn."),
+) -> None:
+    """Move a station and update its reach, its kind's coverage and its service areas."""
+    from gridmap.geo.crs import to_wgs84
+    from gridmap.services.stations import relocate_station
+
+    x, y = to_wgs84(lon, lat, crs_name)
+    with get_engine().begin() as conn:
+        moved = relocate_station(conn, station_id, x, y)
+    console.print(
+        f"station {moved.station_id} moved ({moved.snap_m:.0f} m from its edge): "
+        f"{moved.nodes_changed:,} junctions and {moved.households_changed:,} "
+        "households re-measured, service areas rebuilt"
+    )

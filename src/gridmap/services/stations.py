@@ -1,0 +1,216 @@
+"""Moving a station: recompute only what the move changes.
+
+The station joins the network again; its own reach is recomputed; for its kind one
+multi-source Dijkstra gives every node's nearest station, and only the nodes whose answer
+changed — and the households on the edges at those nodes — are rewritten; then its service
+areas are rebuilt.  Everything happens in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+from sqlalchemy import Connection, text
+
+from gridmap.db import network as db
+from gridmap.db.bulk import copy_lines
+from gridmap.errors import InvalidInput, NotFound
+from gridmap.geo import crs
+from gridmap.services import service_areas
+from gridmap.services.walking import build_graph, reach_limit_m
+from gridmap.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Moved:
+    station_id: int
+    snap_m: float
+    reach_rows: int
+    nodes_changed: int
+    households_changed: int
+
+
+def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) -> Moved:
+    """Move a station to (lon, lat) in WGS84 and bring every walking cache up to date."""
+    crs.validate_lonlat(lon, lat, where="station position")
+    kind = conn.execute(text("SELECT kind FROM stations WHERE id = :s"), {"s": station_id}).scalar()
+    if kind is None:
+        raise NotFound(f"no station with id {station_id}")
+    net = db.load_network(conn)
+    if net.empty:
+        raise InvalidInput("the walkable network is empty: load the demo or import roads first")
+    conn.execute(
+        text("UPDATE stations SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326) WHERE id = :s"),
+        {"x": lon, "y": lat, "s": station_id},
+    )
+    new = db.attach_points(conn, [lon], [lat])[0]
+    if new["snap_m"] > get_settings().max_snap_m:
+        raise InvalidInput(
+            f"station {station_id} would be {new['snap_m']:.0f} m from the "
+            "nearest walkable edge: put it on the network"
+        )
+    old_edge = conn.execute(
+        text("DELETE FROM station_edges WHERE station_id = :s RETURNING edge_id"), {"s": station_id}
+    ).scalar()
+    conn.execute(
+        text("INSERT INTO station_edges VALUES (:s, :e, :f, :d)"),
+        {"s": station_id, "e": new["edge_id"], "f": new["fraction"], "d": new["snap_m"]},
+    )
+    attached = [
+        dict(r)
+        for r in conn.execute(
+            text("""
+        SELECT se.station_id AS id, st.kind, e.source, e.target, e.length_m, se.fraction,
+               se.snap_m, se.edge_id
+        FROM station_edges se JOIN stations st ON st.id = se.station_id
+        JOIN road_edges e ON e.id = se.edge_id ORDER BY se.station_id
+    """)
+        )
+        .mappings()
+        .all()
+    ]
+    graph = build_graph(net, attached)
+    n = graph.n_nodes
+    me = next(i for i, a in enumerate(attached) if a["id"] == station_id)
+    reach_rows = _replace_reach(conn, graph, station_id, n + me)
+    members = np.array([i for i, a in enumerate(attached) if a["kind"] == kind])
+    dist, _, source = dijkstra(
+        graph.matrix, directed=False, indices=n + members, min_only=True, return_predecessors=True
+    )
+    ids = np.array([a["id"] for a in attached])
+    nearest = np.where(source[:n] >= n, ids[np.maximum(source[:n] - n, 0)], -1)
+    changed = _changed_nodes(conn, graph, kind, dist[:n], nearest)
+    households = _update_households(
+        conn,
+        net,
+        graph,
+        kind,
+        changed,
+        dist[:n],
+        nearest,
+        [a for a in attached if a["kind"] == kind],
+    )
+    service_areas.build(conn, [station_id])
+    return Moved(station_id, new["snap_m"], reach_rows, int(changed.size), households)
+
+
+def _replace_reach(conn: Connection, graph, station_id: int, virtual: int) -> int:  # type: ignore[no-untyped-def]
+    conn.execute(text("DELETE FROM station_reach WHERE station_id = :s"), {"s": station_id})
+    dist = dijkstra(graph.matrix, directed=False, indices=virtual, limit=reach_limit_m())
+    reached = np.flatnonzero(np.isfinite(dist[: graph.n_nodes]))
+    copy_lines(
+        conn,
+        "station_reach",
+        ("station_id", "node_id", "meters"),
+        (
+            f"{station_id}\t{node}\t{m:.2f}\n"
+            for node, m in zip(
+                graph.node_ids[reached].tolist(), dist[reached].tolist(), strict=True
+            )
+        ),
+    )
+    return int(reached.size)
+
+
+def _changed_nodes(
+    conn: Connection,
+    graph,
+    kind: str,
+    dist: np.ndarray,  # type: ignore[no-untyped-def]
+    nearest: np.ndarray,
+) -> np.ndarray:
+    """Rewrite node_nearest rows of this kind whose station or distance changed."""
+    old = conn.execute(
+        text("SELECT node_id, station_id, meters FROM node_nearest WHERE kind = :k"), {"k": kind}
+    ).all()
+    old_station = np.full(graph.n_nodes, -1)
+    old_meters = np.full(graph.n_nodes, np.inf)
+    if old:
+        table = np.array(old, dtype=float)
+        index = np.searchsorted(graph.node_ids, table[:, 0].astype(np.int64))
+        old_station[index], old_meters[index] = table[:, 1].astype(np.int64), table[:, 2]
+    differs = (old_station != nearest) | (
+        np.abs(
+            np.where(np.isfinite(dist), dist, -1)
+            - np.where(np.isfinite(old_meters), old_meters, -1)
+        )
+        > 0.05
+    )
+    changed = np.flatnonzero(differs)
+    node_ids = graph.node_ids[changed]
+    conn.execute(
+        text("DELETE FROM node_nearest WHERE kind = :k AND node_id = ANY(:n)"),
+        {"k": kind, "n": node_ids.tolist()},
+    )
+    keep = changed[np.isfinite(dist[changed]) & (nearest[changed] >= 0)]
+    copy_lines(
+        conn,
+        "node_nearest",
+        ("node_id", "kind", "station_id", "meters"),
+        (
+            f"{node}\t{kind}\t{s}\t{m:.2f}\n"
+            for node, s, m in zip(
+                graph.node_ids[keep].tolist(),
+                nearest[keep].tolist(),
+                dist[keep].tolist(),
+                strict=True,
+            )
+        ),
+    )
+    return node_ids
+
+
+def _update_households(
+    conn: Connection,
+    net: db.Network,
+    graph,
+    kind: str,  # type: ignore[no-untyped-def]
+    changed: np.ndarray,
+    dist: np.ndarray,
+    nearest: np.ndarray,
+    same_kind: list[dict],
+) -> int:
+    """Recompute, for this kind, the walks of the households on edges at changed nodes."""
+    if changed.size == 0:
+        return 0
+    position = conn.execute(
+        text("SELECT sort + 1 FROM station_kinds WHERE code = :k"), {"k": kind}
+    ).scalar_one()
+    rows = conn.execute(
+        text("""
+        SELECT w.household_id, w.edge_id, w.fraction, w.snap_m, e.source, e.target, e.length_m
+        FROM road_edges e JOIN household_walks w ON w.edge_id = e.id
+        WHERE e.source = ANY(:n) OR e.target = ANY(:n)
+    """),
+        {"n": changed.tolist()},
+    ).all()
+    if not rows:
+        return 0
+    t = np.array(rows, dtype=float)
+    src = np.searchsorted(graph.node_ids, t[:, 4].astype(np.int64))
+    tgt = np.searchsorted(graph.node_ids, t[:, 5].astype(np.int64))
+    via_src, via_tgt = dist[src] + t[:, 2] * t[:, 6], dist[tgt] + (1 - t[:, 2]) * t[:, 6]
+    meters = np.minimum(via_src, via_tgt)
+    station = np.where(via_src <= via_tgt, nearest[src], nearest[tgt])
+    for s in same_kind:  # a station of this kind on the household's own edge
+        on_edge = t[:, 1] == s["edge_id"]
+        direct = np.abs(t[:, 2] - s["fraction"]) * t[:, 6] + s["snap_m"]
+        better = on_edge & (direct < meters)
+        meters, station = np.where(better, direct, meters), np.where(better, s["id"], station)
+    meters = meters + t[:, 3]
+    conn.execute(
+        text(f"""
+        UPDATE household_walks w SET meters[{int(position)}] = u.meters,
+               stations[{int(position)}] = u.station
+        FROM unnest(:ids, :meters, :stations) AS u(id, meters, station)
+        WHERE w.household_id = u.id
+    """),
+        {
+            "ids": t[:, 0].astype(np.int64).tolist(),
+            "meters": [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()],
+            "stations": [int(s) if s >= 0 else None for s in station.tolist()],
+        },
+    )
+    return len(rows)
