@@ -82,12 +82,13 @@ def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) 
     ids = np.array([a["id"] for a in attached])
     nearest = np.where(source[:n] >= n, ids[np.maximum(source[:n] - n, 0)], -1)
     changed = _changed_nodes(conn, graph, kind, dist[:n], nearest)
+    edges = [e for e in (old_edge, new["edge_id"]) if e is not None]
     households = _update_households(
         conn,
-        net,
         graph,
         kind,
         changed,
+        edges,
         dist[:n],
         nearest,
         [a for a in attached if a["kind"] == kind],
@@ -162,19 +163,18 @@ def _changed_nodes(
     return node_ids
 
 
-def _update_households(
+def _update_households(  # type: ignore[no-untyped-def]
     conn: Connection,
-    net: db.Network,
     graph,
-    kind: str,  # type: ignore[no-untyped-def]
+    kind: str,
     changed: np.ndarray,
+    edges: list[int],
     dist: np.ndarray,
     nearest: np.ndarray,
     same_kind: list[dict],
 ) -> int:
-    """Recompute, for this kind, the walks of the households on edges at changed nodes."""
-    if changed.size == 0:
-        return 0
+    """Recompute, for this kind, the walks of the households on edges at changed nodes and
+    on the station's old and new edges."""
     position = conn.execute(
         text("SELECT sort + 1 FROM station_kinds WHERE code = :k"), {"k": kind}
     ).scalar_one()
@@ -182,9 +182,9 @@ def _update_households(
         text("""
         SELECT w.household_id, w.edge_id, w.fraction, w.snap_m, e.source, e.target, e.length_m
         FROM road_edges e JOIN household_walks w ON w.edge_id = e.id
-        WHERE e.source = ANY(:n) OR e.target = ANY(:n)
+        WHERE e.source = ANY(:n) OR e.target = ANY(:n) OR e.id = ANY(:e)
     """),
-        {"n": changed.tolist()},
+        {"n": changed.tolist(), "e": edges},
     ).all()
     if not rows:
         return 0
