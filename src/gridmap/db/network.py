@@ -159,3 +159,91 @@ def walk_from_points(
     for row in conn.execute(_WALK_FROM_POINTS, params).mappings().all():
         found[row["idx"]].append(row)
     return found
+
+
+NETWORK_TABLES = (  # the road network and every cache derived from it
+    "service_areas",
+    "household_walks",
+    "node_nearest",
+    "station_reach",
+    "station_edges",
+    "road_edges",
+    "road_nodes",
+)
+
+
+def copy_text(value: str | None) -> str:
+    """A value escaped for COPY's text format (NULL as ``\\N``)."""
+    if value is None:
+        return r"\N"
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def replace_network(
+    conn: Connection,
+    nodes: Iterable[tuple[int, float, float]],
+    edges: Iterable[tuple[int, int, int, float, str, str | None, str]],
+) -> None:
+    """Replace the road network in the caller's transaction (bulk COPY), emptying every cache
+    derived from it: ``nodes`` are (id, lon, lat), ``edges`` are (id, source, target,
+    length_m, kind, name, hex EWKB linestring); cost and reverse_cost are the length (walking
+    has no one-way streets)."""
+    conn.execute(text(f"TRUNCATE {', '.join(NETWORK_TABLES)}"))
+    copy_lines(
+        conn,
+        "road_nodes",
+        ("id", "geom"),
+        (f"{i}\tSRID=4326;POINT({x!r} {y!r})\n" for i, x, y in nodes),
+    )
+    copy_lines(
+        conn,
+        "road_edges",
+        ("id", "source", "target", "length_m", "cost", "reverse_cost", "kind", "name", "geom"),
+        (
+            f"{i}\t{s}\t{t}\t{m:.2f}\t{m:.2f}\t{m:.2f}\t{copy_text(k)}\t{copy_text(n)}\t{g}\n"
+            for i, s, t, m, k, n, g in edges
+        ),
+    )
+    conn.execute(text("ANALYZE road_nodes; ANALYZE road_edges"))
+
+
+def data_extent(conn: Connection) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the district's data — its districts, else its stations
+    and households — or None when the database holds none of them."""
+    row = conn.execute(
+        text("""
+        SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT coalesce(
+            (SELECT ST_Extent(geom) FROM districts),
+            (SELECT ST_Extent(geom) FROM (SELECT geom FROM stations
+                                          UNION ALL SELECT geom FROM households) x)) AS b) y
+    """)
+    ).one()
+    return None if row[0] is None else (row[0], row[1], row[2], row[3])
+
+
+def households_off_network(
+    conn: Connection, examples: int = 5
+) -> tuple[int, int, list[RowMapping]]:
+    """Households in ``household_walks``, how many of them are further than
+    ``GRIDMAP_MAX_SNAP_M`` from any walkable edge, and the furthest few with their address
+    and distance."""
+    total, off = conn.execute(
+        text("SELECT count(*), count(*) FILTER (WHERE edge_id IS NULL) FROM household_walks")
+    ).one()
+    rows = conn.execute(
+        text("""
+        SELECT h.id, w.grid_code, w.snap_m,
+               coalesce(c.name, '') || b.number || '栋' || coalesce(u.number || '单元', '')
+                   || h.room AS address,
+               ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
+        FROM household_walks w JOIN households h ON h.id = w.household_id
+        JOIN buildings b ON b.id = h.building_id
+        LEFT JOIN compounds c ON c.id = b.compound_id
+        LEFT JOIN units u ON u.id = h.unit_id
+        WHERE w.edge_id IS NULL ORDER BY w.snap_m DESC, h.id LIMIT :n
+    """),
+        {"n": examples},
+    )
+    return total, off, list(rows.mappings().all())
