@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     )
     max_batch: int = Field(default=10000, description="Largest batch accepted by locateMany.")
     graphiql: bool = Field(default=True, description="Serve GraphiQL in a browser at /graphql.")
+    sliver_m2: float = Field(
+        default=5.0,
+        description="Integrity checks: gaps, overlaps and overhangs smaller than this (m²) are "
+        "warnings (digitising slivers), larger ones errors.",
+    )
+    repair_max_area_change: float = Field(
+        default=0.01,
+        description="Import: an invalid polygon is repaired (ST_MakeValid) only when that changes "
+        "its area by at most this fraction; otherwise the row is rejected.",
+    )
 
 
 @lru_cache(maxsize=1)

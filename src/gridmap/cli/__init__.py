@@ -22,7 +22,7 @@ app.add_typer(import_app, name="import")
 console = Console(stderr=True)
 
 # Each module registers its commands on `app` (or `import_app`) when imported.
-COMMAND_MODULES = ("db", "demo", "serve", "locate", "planning", "maps", "bench", "roads")
+COMMAND_MODULES = ("db", "demo", "serve", "locate", "planning", "maps", "bench", "roads", "io")
 
 
 def main() -> None:

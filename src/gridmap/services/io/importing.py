@@ -1,0 +1,394 @@
+"""``gridmap import LAYER FILE``: bring a district's own files in, one transaction a file.
+
+Reading and converting happen here, in chunks: cells are parsed to their field's type,
+coordinates are checked for plausibility (a file in metres declared as degrees, or GCJ-02
+outside China, is refused with the likely CRS) and converted to WGS84 with
+``gridmap.geo.crs``; household rows are matched to their building through the gazetteer
+(address text or compound/building/unit/room columns).  The chunks are COPYed into a staging
+table where ``db/imports.py`` validates and writes them set by set.  Then the integrity
+checks run on what came in, and the walking caches are refreshed as after loading the demo.
+
+``strict``: any rejected row rejects the file.  ``dry_run``: everything runs, inside a
+savepoint that is rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from sqlalchemy import Connection, text
+
+from gridmap.db import gazetteer
+from gridmap.db import imports as db
+from gridmap.db.imports import Rejected
+from gridmap.db.integrity import Finding
+from gridmap.domain import matching
+from gridmap.domain.address import normalize_text, parse_address
+from gridmap.errors import GridmapError, InvalidInput
+from gridmap.geo import crs as crs_mod
+from gridmap.services import service_areas
+from gridmap.services.io import checking, fields, read
+from gridmap.services.io.fields import Layer, Shape
+from gridmap.services.walking import refresh_reach
+from gridmap.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (what, rows done, rows in all)
+REFRESHES = {"grids", "stations", "buildings", "households"}  # layers the walks depend on
+CHECKS = {
+    "streets": ("geometry", "coverage"),
+    "communities": ("geometry", "coverage"),
+    "grids": ("geometry", "codes", "coverage", "buildings", "households"),
+    "stations": ("stations",),
+    "buildings": ("buildings",),
+    "households": ("households",),
+}
+MATCH_BATCH = 10_000  # household rows matched against the gazetteer per statement
+SHOWN = 10  # rejected rows named in a strict import's error
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    layer: str
+    crs: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    repaired: list[Rejected] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    dry_run: bool = False
+    refreshed: bool = False
+
+    def where(self, item: Rejected) -> str:
+        """``file, row n, field``: where a rejected row is, for people to find it."""
+        return f"{self.path.name}, row {item.row}" + (f", {item.field}" if item.field else "")
+
+
+def import_file(
+    conn: Connection,
+    layer_name: str,
+    path: Path,
+    *,
+    crs: str | None = None,
+    map_fields: str | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    refresh: bool = True,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``path`` into ``layer_name`` in the caller's transaction; return what happened.
+
+    Raises :class:`InvalidInput` for a file that cannot be imported at all (unreadable,
+    empty, missing columns, implausible coordinates) and, with ``strict``, for any rejected
+    row; the caller's transaction must then be rolled back (nothing of the file remains).
+    """
+    target = fields.layer(layer_name)
+    source = read.open_source(path)
+    columns = fields.match_columns(
+        target, source.header, fields.parse_mapping(map_fields), str(path)
+    )
+    _require_geometry(target, source, columns)
+    name = _source_crs(crs, source)
+    report = ImportReport(path, layer_name, name, dry_run=dry_run)
+    savepoint = conn.begin_nested()
+    try:
+        present = set(columns) | ({"unit", "room"} if layer_name == "households" else set())
+        db.create_staging(conn, layer_name, [(f.name, f.kind.value) for f in target.fields])
+        names = [f.name for f in target.fields]
+        copy_columns = ["row_no", "field", "reason", "geom", *names]
+        if layer_name == "households":
+            copy_columns.append("building_id")
+        for chunk in source.chunks:
+            rows = _prepare(conn, target, chunk, columns, name, path)
+            db.stage(conn, copy_columns, rows)
+            report.rows += len(chunk.rows)
+            if progress:
+                progress(f"reading {path.name}", report.rows, max(source.total, report.rows))
+        if report.rows == 0:
+            raise InvalidInput(f"{path}: no rows after the header")
+        if progress:
+            progress("validating and writing", report.rows, report.rows)
+        written = _write(conn, target, present)
+        report.inserted, report.updated, ids = written
+        report.rejected, report.repaired = db.rejected(conn), db.repaired(conn)
+        if strict and report.rejected:
+            raise InvalidInput(_strict_message(report))
+        communities = db.touched_communities(conn, layer_name)
+        if communities:
+            if progress:
+                progress("checking integrity", report.rows, report.rows)
+            point_ids = {layer_name: ids} if ids is not None else None
+            report.findings = checking.findings(
+                conn, checking.patterns_for(communities), CHECKS[layer_name], point_ids
+            )
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run:
+        savepoint.rollback()
+        return report
+    savepoint.commit()
+    if refresh and layer_name in REFRESHES and (report.inserted or report.updated):
+        report.refreshed = refresh_caches(conn, progress)
+    return report
+
+
+def refresh_caches(conn: Connection, progress: Progress | None = None) -> bool:
+    """What the demo loader does after loading: walking reach, household walks and
+    service areas (``gridmap network refresh`` does the same).  Without a walkable network
+    or stations there is nothing to walk on: False, and nothing is done."""
+    ready = conn.execute(
+        text("SELECT EXISTS (SELECT 1 FROM road_edges) AND EXISTS (SELECT 1 FROM stations)")
+    ).scalar_one()
+    if not ready:
+        log.info("no walkable network or no stations yet: walking caches not refreshed")
+        return False
+    refresh_reach(conn, progress=(lambda step: progress(step, 0, 0)) if progress else None)
+    if progress:
+        progress("service areas (5, 10, 15 minutes)", 0, 0)
+    service_areas.build(conn)
+    return True
+
+
+def _strict_message(report: ImportReport) -> str:
+    shown = "; ".join(f"{report.where(r)}: {r.reason}" for r in report.rejected[:SHOWN])
+    more = len(report.rejected) - SHOWN
+    return (
+        f"{report.path}: {len(report.rejected):,} of {report.rows:,} rows rejected, so nothing "
+        f"was imported (--strict): {shown}" + (f" … and {more:,} more" if more > 0 else "")
+    )
+
+
+def _source_crs(crs: str | None, source: read.Source) -> str:
+    """The CRS given on the command line, else the file's own, else WGS84."""
+    if crs:
+        return crs_mod.parse_crs(crs)
+    if source.crs:
+        try:
+            return crs_mod.parse_crs(source.crs)
+        except GridmapError as exc:
+            raise InvalidInput(
+                f"{source.path}: its CRS is not usable ({exc}); give --crs"
+            ) from None
+    return crs_mod.CRS.WGS84.value
+
+
+def _require_geometry(target: Layer, source: read.Source, columns: dict[str, int]) -> None:
+    if target.shape is not Shape.OPTIONAL_POINT and source.geometry_from == "none":
+        raise InvalidInput(
+            f"{source.path}: {target.name} need a geometry: give lon/lat columns (经度/纬度) "
+            "or a WKT column, or use a GIS format (GeoJSON, Shapefile, GeoPackage)"
+        )
+    if (
+        target.name == "households"
+        and "address" not in columns
+        and not {
+            "compound",
+            "building",
+            "room",
+        }
+        <= set(columns)
+    ):
+        raise InvalidInput(
+            f"{source.path}: households need an address column (地址) or compound, building "
+            f"and room columns (小区, 楼栋, 室); found {', '.join(source.header)}"
+        )
+
+
+def _convert(chunk: read.Chunk, name: str, path: Path) -> list[str | None]:
+    """The chunk's geometries in WGS84 as EWKB hex, after the plausibility check; a row
+    whose geometry converts outside China is marked in ``chunk.geom_errors``."""
+    geoms = shapely.force_2d(chunk.geoms)
+    coords = shapely.get_coordinates(geoms)
+    if coords.size:
+        try:
+            crs_mod.check_plausible(coords[:, 0], coords[:, 1], name)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}: {exc.message}") from None
+        if name not in (crs_mod.CRS.WGS84, crs_mod.CRS.CGCS2000):
+
+            def to_wgs84(xy: np.ndarray) -> np.ndarray:
+                return np.column_stack(crs_mod.to_wgs84_many(xy[:, 0], xy[:, 1], name))
+
+            geoms = shapely.transform(geoms, to_wgs84)
+        west, south, east, north = crs_mod.CHINA
+        box = shapely.bounds(geoms)
+        outside = (
+            (box[:, 0] < west) | (box[:, 2] > east) | (box[:, 1] < south) | (box[:, 3] > north)
+        )
+        for i in np.flatnonzero(outside):
+            chunk.geom_errors.setdefault(
+                int(i), ("geometry", f"lies outside China when read as {name[:40]}")
+            )
+    geoms = shapely.set_srid(geoms, 4326)
+    return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
+
+
+def _prepare(
+    conn: Connection,
+    target: Layer,
+    chunk: read.Chunk,
+    columns: dict[str, int],
+    crs_name: str,
+    path: Path,
+) -> list[list[object]]:
+    """Rows for the staging table: typed cells, WGS84 geometry and the first reason each
+    row is rejected for (None: so far valid)."""
+    n = len(chunk.rows)
+    wkb = _convert(chunk, crs_name, path)
+    errors = dict(chunk.geom_errors)
+    values: dict[str, list[object]] = {}
+    for f in target.fields:
+        index = columns.get(f.name)
+        if index is None:
+            values[f.name] = [None] * n
+            continue
+        parsed: list[object] = []
+        for i, raw in enumerate(chunk.cells[index]):
+            try:
+                value = fields.parse_value(f.kind, raw)
+            except ValueError as exc:
+                errors.setdefault(i, (f.name, str(exc)))
+                value = None
+            if value is None and f.required:
+                errors.setdefault(i, (f.name, "empty"))
+            parsed.append(value)
+        values[f.name] = parsed
+    if target.name == "buildings":
+        values["number"] = [_number(v, "栋") for v in values["number"]]
+    extra: list[list[object]] = []
+    if target.name == "households":
+        extra = [_match_households(conn, values, errors, n)]
+    names = [f.name for f in target.fields]
+    rows = []
+    for i in range(n):
+        field_name, reason = errors.get(i, (None, None))
+        rows.append(
+            [chunk.rows[i], field_name, reason, wkb[i], *(values[k][i] for k in names)]
+            + [e[i] for e in extra]
+        )
+    return rows
+
+
+def _number(value: object, suffix: str) -> str | None:
+    """A building, unit or room number as the gazetteer writes it: 三栋 → 3, 2单元 → 2."""
+    if value is None:
+        return None
+    text = normalize_text(str(value))
+    return text.removesuffix(suffix) or None
+
+
+def _match_households(
+    conn: Connection, values: dict[str, list[object]], errors: dict[int, tuple[str, str]], n: int
+) -> list[int | None]:
+    """The building of every household row, matched through the gazetteer (exact names,
+    then trigram similarity); unit and room are normalised in place."""
+    queries: dict[int, gazetteer.AddressQuery] = {}
+    for i in range(n):
+        if i in errors:
+            continue
+        community = values["community_name"][i]
+        if values["compound"][i] and values["building"][i]:
+            query = gazetteer.AddressQuery(
+                str(community) if community else None,
+                str(values["compound"][i]).strip(),
+                _number(values["building"][i], "栋"),
+                _number(values["unit"][i], "单元"),
+                _number(values["room"][i], "室"),
+            )
+        elif values["address"][i]:
+            try:
+                p = parse_address(str(values["address"][i]))
+            except GridmapError as exc:
+                errors[i] = ("address", exc.message)
+                continue
+            query = gazetteer.AddressQuery(
+                p.community or (str(community) if community else None),
+                p.compound,
+                p.building,
+                p.unit,
+                p.room,
+            )
+        else:
+            errors[i] = ("address", "no address, and no compound and building")
+            continue
+        if not query.building or not query.room:
+            errors[i] = ("room" if query.building else "building", "missing")
+            continue
+        values["unit"][i], values["room"][i] = query.unit, query.room
+        queries[i] = query
+    buildings: list[int | None] = [None] * n
+    order = list(queries)
+    for start in range(0, len(order), MATCH_BATCH):
+        batch = order[start : start + MATCH_BATCH]
+        found = gazetteer.match_addresses(conn, [queries[i] for i in batch])
+        for i, candidates in zip(batch, found, strict=True):
+            building, why = _building(queries[i], candidates)
+            buildings[i] = building
+            if why:
+                errors[i] = ("address" if values["address"][i] else "building", why)
+    return buildings
+
+
+def _building(
+    q: gazetteer.AddressQuery, candidates: list[gazetteer.Candidate]
+) -> tuple[int | None, str | None]:
+    """The one building a household row means, or why there is none."""
+    asked = {
+        "community": q.community,
+        "compound": q.compound,
+        "building": q.building,
+        "unit": q.unit,
+        "room": q.room,
+    }
+    ranked = sorted(
+        (
+            (
+                matching.score(
+                    asked,
+                    c.compound_similarity,
+                    c.community_matches,
+                    {"building": c.building_id, "unit": c.unit_id, "household": c.household_id},
+                ).score,
+                c,
+            )
+            for c in candidates
+        ),
+        key=lambda sc: -sc[0],
+    )
+    if not ranked:
+        return None, f"no compound resembles {q.compound!r}"
+    best = ranked[0][1]
+    if best.building_id is None:
+        return None, f"compound {best.compound} ({best.community}) has no building {q.building}"
+    if not matching.is_confident([s for s, _ in ranked]):
+        names = " or ".join(f"{c.compound} ({c.community})" for _, c in ranked[:2])
+        return None, f"ambiguous: {names}; add a community column (社区)"
+    return best.building_id, None
+
+
+def _write(conn: Connection, target: Layer, present: set[str]) -> tuple[int, int, list[int] | None]:
+    """Validate the staged rows and write them; (inserted, updated, ids of point rows)."""
+    db.check_geometries(conn, target.shape.value, get_settings().repair_max_area_change)
+    if target.name in ("streets", "communities"):
+        parent = {"streets": (None, 0), "communities": ("streets", 9)}[target.name]
+        db.check_codes(conn, 9 if target.name == "streets" else 12, *parent)
+        return (*db.write_areas(conn, target.name, present), None)
+    if target.name == "grids":
+        db.check_codes(conn, 15, "communities", 12)
+        return (*db.write_grids(conn, present), None)
+    writer = {
+        "stations": db.write_stations,
+        "buildings": db.write_buildings,
+        "households": db.write_households,
+    }[target.name]
+    return writer(conn, present)
+

@@ -1,0 +1,222 @@
+"""Import: every format and CRS, strict and non-strict, dry runs, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import shapely
+from sqlalchemy import Connection, Engine, text
+
+from gridmap.errors import InvalidInput
+from gridmap.geo import crs
+from gridmap.services.io.importing import import_file
+from tests.integration import io_world as w
+
+
+def _xy(geom: shapely.Geometry, to: str) -> shapely.Geometry:
+    """``geom`` (WGS84) with its coordinates in ``to``."""
+
+    def convert(xy):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.column_stack(crs.from_wgs84_many(xy[:, 0], xy[:, 1], to))
+
+    return shapely.transform(geom, convert)
+
+
+def load_areas(conn: Connection, folder: Path) -> None:
+    """Streets (GeoJSON, WGS84), communities (Shapefile in a local Gauss-Krüger variant
+    with a false northing, read from its .prj) and grids (GeoPackage, CGCS2000)."""
+    streets = w.write_geojson(
+        folder / "streets.geojson",
+        [s[2] for s in w.STREETS],
+        {
+            "街道编码": [s[0] for s in w.STREETS],
+            "街道名称": [s[1] for s in w.STREETS],
+            "区县": ["东城区"],
+        },
+    )
+    communities = w.write_gis(
+        folder / "communities.shp",
+        "ESRI Shapefile",
+        [_xy(c[2], w.LOCAL_GK) for c in w.COMMUNITIES],
+        {"code": [c[0] for c in w.COMMUNITIES], "name": [c[1] for c in w.COMMUNITIES]},
+        crs=w.LOCAL_GK,
+    )
+    grids = w.write_gis(
+        folder / "grids.gpkg",
+        "GPKG",
+        [g[2] for g in w.GRIDS],
+        {"网格编码": [g[0] for g in w.GRIDS], "网格名称": [g[1] for g in w.GRIDS]},
+        crs="EPSG:4490",
+    )
+    for layer, path in (("streets", streets), ("communities", communities), ("grids", grids)):
+        report = import_file(conn, layer, path, strict=True)
+        assert report.inserted == report.rows and not report.rejected, (layer, report)
+
+
+@pytest.fixture(scope="module")
+def io_engine(make_database, tmp_path_factory) -> Engine:
+    """The hand-built district, imported (and committed) once for the module."""
+    engine = make_database("gridmap_io_import")
+    with engine.begin() as conn:
+        load_areas(conn, tmp_path_factory.mktemp("areas"))
+        w.add_roads(conn)
+    return engine
+
+
+@pytest.fixture
+def conn(io_engine: Engine):
+    """A connection whose changes are rolled back after the test."""
+    with io_engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+def test_areas_round_trip_within_a_metre(conn):
+    for table, expected in (
+        ("streets", w.STREETS),
+        ("communities", w.COMMUNITIES),
+        ("grids", w.GRIDS),
+    ):
+        for code, name, geom in expected:
+            got = conn.execute(
+                text(
+                    f"SELECT name, ST_HausdorffDistance(ST_Transform(geom, 32650), "
+                    f"ST_Transform(ST_GeomFromText(:wkt, 4326), 32650)) FROM {table} "
+                    "WHERE code = :code"
+                ),
+                {"wkt": geom.wkt, "code": code},
+            ).one()
+            assert got[0] == name
+            assert got[1] < 1.0, (table, code, got[1])
+
+
+def test_district_is_created_from_its_streets(conn):
+    assert conn.execute(text("SELECT name FROM districts WHERE code = '110101'")).scalar() == (
+        "东城区"
+    )
+
+
+def _distance_m(conn: Connection, table: str, where: str, lonlat: tuple[float, float]) -> float:
+    return conn.execute(
+        text(
+            f"SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:x, :y), 4326)"
+            f"::geography) FROM {table} WHERE {where}"
+        ),
+        {"x": lonlat[0], "y": lonlat[1]},
+    ).scalar_one()
+
+
+def test_bd09_esri_json_and_gcj02_csv_stations_land_on_their_true_position(conn, tmp_path):
+    esri = w.write_esrijson(
+        tmp_path / "stations.json",
+        [w.BD09],
+        {
+            "名称": ["东华社区党群服务中心"],
+            "类型": ["社区党群服务中心"],
+            "开放时间": ["8:30-17:30"],
+            "服务内容": ["党员活动、便民服务"],
+        },
+    )
+    report = import_file(conn, "stations", esri, crs="百度", strict=True)
+    assert report.inserted == 1 and report.refreshed
+    where = "name = '东华社区党群服务中心'"
+    assert _distance_m(conn, "stations", where, w.TRUE_WGS84) < 1.0
+    row = conn.execute(text(f"SELECT community_code, services FROM stations WHERE {where}")).one()
+    assert row == ("110101001002", ["党员活动", "便民服务"])
+    reach = conn.execute(text("SELECT count(*) FROM station_reach")).scalar_one()
+    areas = conn.execute(text("SELECT count(*) FROM service_areas")).scalar_one()
+    assert reach > 0 and areas == 3  # the walking caches were refreshed: 5, 10, 15 minutes
+
+    gcj = w.write_csv(
+        tmp_path / "gcj.csv",
+        ["name", "kind", "lng", "lat"],
+        [["卫生站", "community health station", *w.GCJ02]],
+    )
+    report = import_file(conn, "stations", gcj, crs="GCJ02", strict=True)
+    assert report.inserted == 1
+    assert _distance_m(conn, "stations", "name = '卫生站'", w.TRUE_WGS84) < 1.0
+    assert conn.execute(text("SELECT kind FROM stations WHERE name = '卫生站'")).scalar() == (
+        "社区卫生服务站"
+    )
+
+
+def test_reimporting_a_station_moves_it_instead_of_duplicating_it(conn, tmp_path):
+    path = w.write_csv(
+        tmp_path / "s.csv",
+        ["名称", "类型", "经度", "纬度"],
+        [["调解室", "邻里调解室", *w.lonlat(-500, 500)]],
+    )
+    import_file(conn, "stations", path, strict=True)
+    w.write_csv(
+        path, ["名称", "类型", "经度", "纬度"], [["调解室", "邻里调解室", *w.lonlat(-500, 400)]]
+    )
+    report = import_file(conn, "stations", path, strict=True)
+    assert (report.inserted, report.updated) == (0, 1)
+    assert _distance_m(conn, "stations", "name = '调解室'", w.lonlat(-500, 400)) < 0.5
+
+
+def _buildings_and_households(conn: Connection, folder: Path) -> None:
+    gcj = [crs.from_wgs84(*w.lonlat(-300 - 40 * i, 300), "GCJ02") for i in range(3)]
+    buildings = w.write_csv(
+        folder / "buildings.csv",
+        ["小区", "楼栋", "层数", "经度", "纬度"],
+        [["锦绣花园", n, 6, *xy] for n, xy in zip(["1栋", "２", "三幢"], gcj, strict=True)],
+    )
+    report = import_file(conn, "buildings", buildings, crs="GCJ02", strict=True)
+    assert report.inserted == 3 and not report.findings
+    households = w.write_csv(
+        folder / "households.csv",
+        ["地址", "人数", "低保户", "党员户", "联系人", "联系电话"],
+        [
+            ["西华社区锦绣花园1栋2单元301", 3, "是", "", "张三", "13800000001"],
+            ["锦绣花园２栋101室", 1, "", "是", "李四", "13800000002"],
+            ["锦绣花园3-1-402", 2, "否", "否", "", ""],
+            ["幸福家园9栋101", 2, "", "", "", ""],
+        ],
+        encoding="gbk",
+    )
+    report = import_file(conn, "households", households)
+    assert report.inserted == 3
+    assert [(r.row, r.field) for r in report.rejected] == [(5, "address")]
+    assert "幸福家园" in report.rejected[0].reason
+
+
+def test_buildings_in_gcj02_and_households_by_address_in_gbk(conn, tmp_path):
+    _buildings_and_households(conn, tmp_path)
+    rows = conn.execute(
+        text("""
+        SELECT b.number, u.number, h.room, h.residents, h.subsistence, h.party_member,
+               h.contact_name, g.code, ST_Distance(h.geom::geography, b.geom::geography)
+        FROM households h JOIN buildings b ON b.id = h.building_id
+        LEFT JOIN units u ON u.id = h.unit_id JOIN grids g ON g.id = h.grid_id ORDER BY h.room
+    """)
+    ).all()
+    assert [r[:8] for r in rows] == [
+        ("2", None, "101", 1, False, True, "李四", "110101001001001"),
+        ("1", "2", "301", 3, True, False, "张三", "110101001001001"),
+        ("3", "1", "402", 2, False, False, None, "110101001001001"),
+    ]
+    assert all(r[8] < 0.01 for r in rows)  # no point of their own: at their building
+    first = conn.execute(text("SELECT geom FROM buildings WHERE number = '1'")).scalar()
+    assert _distance_m(conn, "buildings", "number = '1'", w.lonlat(-300, 300)) < 1.0, first
+    walks = conn.execute(text("SELECT count(*) FROM household_walks")).scalar_one()
+    assert walks == 0 or walks == 3
+
+
+def test_reimporting_households_updates_only_the_columns_given(conn, tmp_path):
+    _buildings_and_households(conn, tmp_path)
+    path = w.write_csv(
+        tmp_path / "update.csv",
+        ["小区", "楼栋", "单元", "室", "独居老人"],
+        [["锦绣花园", "1", "2", "301", "1"]],
+    )
+    report = import_file(conn, "households", path, strict=True)
+    assert (report.inserted, report.updated) == (0, 1)
+    row = conn.execute(
+        text("SELECT elderly_alone, subsistence, contact_name FROM households WHERE room = '301'")
+    ).one()
+    assert row == (True, True, "张三")
