@@ -150,6 +150,7 @@ LAYERS: dict[str, Layer] = {
 LON_COLUMNS = ("lon", "lng", "longitude", "经度", "x")
 LAT_COLUMNS = ("lat", "latitude", "纬度", "y")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "几何", "shape")
+GEOMETRY_FIELDS = ("lon", "lat", "wkt")  # --map-fields targets that are a CSV's geometry
 _TRUE = frozenset(("1", "true", "t", "yes", "y", "是", "有", "√", "✓", "x"))
 _FALSE = frozenset(("", "0", "false", "f", "no", "n", "否", "无"))
 
@@ -182,10 +183,12 @@ def match_columns(
     known = {f.name for f in target.fields}
     found: dict[str, int] = {}
     for source, name in mapping.items():
+        if name in GEOMETRY_FIELDS:
+            continue  # read with the geometry (see read.open_source)
         if name not in known:
             raise InvalidInput(
                 f"--map-fields: {target.name} have no field {name!r}; "
-                f"fields: {', '.join(sorted(known))}"
+                f"fields: {', '.join(sorted(known) + list(GEOMETRY_FIELDS))}"
             )
         if source not in lowered:
             raise InvalidInput(f"{where}: --map-fields names column {source!r}, which is not there")

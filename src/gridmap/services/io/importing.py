@@ -91,10 +91,9 @@ def import_file(
     row; the caller's transaction must then be rolled back (nothing of the file remains).
     """
     target = fields.layer(layer_name)
-    source = read.open_source(path)
-    columns = fields.match_columns(
-        target, source.header, fields.parse_mapping(map_fields), str(path)
-    )
+    mapping = fields.parse_mapping(map_fields)
+    source = read.open_source(path, mapping)
+    columns = fields.match_columns(target, source.header, mapping, str(path))
     _require_geometry(target, source, columns)
     name = _source_crs(crs, source)
     report = ImportReport(path, layer_name, name, dry_run=dry_run)
@@ -391,4 +390,3 @@ def _write(conn: Connection, target: Layer, present: set[str]) -> tuple[int, int
         "households": db.write_households,
     }[target.name]
     return writer(conn, present)
-

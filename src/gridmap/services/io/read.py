@@ -48,26 +48,29 @@ class Source:
     geometry_from: str  # "lon/lat columns", "WKT column", "geometry" or "none"
 
 
-def open_source(path: Path) -> Source:
-    """Open ``path`` by its suffix: CSV here, everything else through GDAL."""
+def open_source(path: Path, mapping: dict[str, str] | None = None) -> Source:
+    """Open ``path`` by its suffix: CSV here, everything else through GDAL.  ``mapping``
+    (source column → field) may name a CSV's ``lon``, ``lat`` or ``wkt`` column."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise InvalidInput(f"{path}: the file is empty")
     if path.suffix.lower() in (".csv", ".txt"):
-        return _csv(path)
+        return _csv(path, mapping or {})
     return _gis(path)
 
 
-def _csv(path: Path) -> Source:
+def _csv(path: Path, mapping: dict[str, str]) -> Source:
     text = read_text(path)
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         raise InvalidInput(f"{path}: the file is empty (no header row)")
     total = max(text.count("\n") - 1, 0)
-    lon, lat = find_column(header, LON_COLUMNS), find_column(header, LAT_COLUMNS)
-    wkt = find_column(header, WKT_COLUMNS)
+    named = {target: (source,) for source, target in mapping.items()}
+    lon = find_column(header, named.get("lon", LON_COLUMNS))
+    lat = find_column(header, named.get("lat", LAT_COLUMNS))
+    wkt = find_column(header, named.get("wkt", WKT_COLUMNS))
     how = (
         "lon/lat columns"
         if lon is not None and lat is not None
