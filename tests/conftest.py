@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -124,18 +125,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def api_url(city_engine: Engine) -> Iterator[str]:
-    """A real gridmap server (uvicorn, over HTTP) on the city demo database."""
+@contextmanager
+def running_server(engine: Engine, **settings: str) -> Iterator[str]:
+    """A real gridmap server (uvicorn, one worker, over HTTP) on ``engine``'s database;
+    ``settings`` are extra GRIDMAP_* variables (``rate_limit_per_minute="60"``)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDMAP_")}
-    env["GRIDMAP_DATABASE_URL"] = city_engine.url.render_as_string(hide_password=False)
+    env["GRIDMAP_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     env["GRIDMAP_MAPS_DIR"] = tempfile.mkdtemp(prefix="gridmap-maps-")
+    env.update({f"GRIDMAP_{k.upper()}": v for k, v in settings.items()})
     gridmap = str(Path(sys.executable).with_name("gridmap"))
-    server = subprocess.Popen(
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed when the server stops
+    server = subprocess.Popen(  # output to a file, not a pipe: a full pipe would block it
         [gridmap, "serve", "--port", str(port), "--workers", "1"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -149,21 +153,57 @@ def api_url(city_engine: Engine) -> Iterator[str]:
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
-            raise RuntimeError(
-                f"server did not start: {server.stdout.read() if server.stdout else ''}"
-            )
+            log.seek(0)
+            raise RuntimeError(f"server did not start: {log.read()}")
         time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="session")
-def graphql(api_url: str):
-    """POST a GraphQL query to the real server; returns the decoded JSON body."""
+def api_url(city_engine: Engine) -> Iterator[str]:
+    """A real gridmap server on the city demo database, with the default settings."""
+    with running_server(city_engine) as base:
+        yield base
+
+
+# The callers of the access tests: each role, scoped to the city demo's first grid or its
+# community or street (see tests/e2e/test_access.py for the neighbours they must not see).
+ROLE_AREAS = {
+    "grid_worker": ("321102001001001",),
+    "community_admin": ("321102001001",),
+    "street_admin": ("321102001",),
+    "planner": (),
+    "admin": (),
+}
+
+
+@pytest.fixture(scope="session")
+def tokens(city_engine: Engine) -> dict[str, str]:
+    """A bearer token per role (``ROLE_AREAS``) on the city demo database."""
+    from gridmap.services import access
+
+    return {
+        role: access.create_token(city_engine, f"test {role}", role, areas, None)[1]
+        for role, areas in ROLE_AREAS.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def graphql(api_url: str, tokens: dict[str, str]):
+    """POST a GraphQL query to the real server as ``role`` (default: public, no token);
+    returns the decoded JSON body."""
     client = httpx.Client(base_url=api_url, timeout=30)
 
-    def post(query: str, variables: dict | None = None, **headers: str) -> dict:
+    def post(
+        query: str, variables: dict | None = None, role: str | None = None, **headers: str
+    ) -> dict:
+        if role is not None:
+            headers["Authorization"] = f"Bearer {tokens[role]}"
         response = client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )

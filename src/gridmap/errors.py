@@ -55,3 +55,24 @@ class PermissionDenied(GridmapError):
 
     code = "FORBIDDEN"
     status = 403
+
+
+class Unauthenticated(GridmapError):
+    """A bearer token that is unknown, revoked or expired (no token at all is the public role)."""
+
+    code = "UNAUTHENTICATED"
+    status = 401
+
+
+class RateLimited(GridmapError):
+    """Too many requests from one caller; retry after a moment."""
+
+    code = "RATE_LIMITED"
+    status = 429
+
+
+class TooSlow(GridmapError):
+    """A statement ran past the statement timeout: the request asked for too much at once."""
+
+    code = "TIMEOUT"
+    status = 503

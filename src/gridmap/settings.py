@@ -60,6 +60,22 @@ class Settings(BaseSettings):
         description="Import: an invalid polygon is repaired (ST_MakeValid) only when that changes "
         "its area by at most this fraction; otherwise the row is rejected.",
     )
+    introspection: bool = Field(
+        default=True, description="Answer GraphQL introspection queries (turn off in production)."
+    )
+    max_query_depth: int = Field(default=10, description="Deepest GraphQL selection accepted.")
+    max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
+    max_tokens: int = Field(
+        default=15000, description="Most tokens in one GraphQL document (a 10,000 batch fits)."
+    )
+    max_body_bytes: int = Field(
+        default=4_000_000, description="Largest request body accepted at /graphql, in bytes."
+    )
+    rate_limit_per_minute: int = Field(
+        default=1200,
+        description="Requests per minute per token (or per client address without one), per "
+        "worker process; bursts up to a tenth of it; 0 turns the limit off.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -106,6 +106,7 @@ def test_households_by_area_paginate(graphql):
             where: {areaCode: "321102001001001"}) { totalCount
             edges { node { id building room } } pageInfo { endCursor hasNextPage } } }""",
                 {"a": after},
+                role="grid_worker",
             )
         )["households"]
         seen += [e["node"]["id"] for e in page["edges"]]

@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL at /graphql, a health check at /health."""
+"""The ASGI application: GraphQL at /graphql (behind the gate), maps, a health check."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from gridmap.api.context import Context
-from gridmap.api.schema import schema
+from gridmap.api.gate import Gate
+from gridmap.api.schema import build_schema
 from gridmap.db import areas
 from gridmap.db.engine import get_engine
 from gridmap.errors import GridmapError
@@ -30,11 +31,13 @@ class GridmapGraphQL(GraphQL):
     """Strawberry's ASGI view with gridmap's context and error policy."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None
+        )
         self.engine = get_engine(None, settings.statement_timeout_ms)
 
     async def get_context(self, request, response) -> Context:  # type: ignore[no-untyped-def]
-        return Context(engine=self.engine)
+        return Context(engine=self.engine, principal=request.state.principal)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -75,6 +78,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/maps/{name}", maps),
             Route("/health", health),
-            Route("/graphql", GridmapGraphQL(settings), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                Gate(GridmapGraphQL(settings), engine, settings),
+                methods=["GET", "POST"],
+            ),
         ]
     )

@@ -1,4 +1,10 @@
-"""Per-request context: the engine, DataLoaders, and database work off the event loop."""
+"""Per-request context: the caller, DataLoaders, and database work off the event loop.
+
+Every statement of a request runs inside the caller's scope (:func:`enter_scope`): the
+database's row-level security then hides personal data outside the caller's areas, whatever
+the resolver asked for.  :meth:`Context.run_aggregate` is the one way around it, for
+statements that return only counts and other aggregates.
+"""
 
 from __future__ import annotations
 
@@ -8,36 +14,94 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from strawberry.dataloader import DataLoader
 
+from gridmap.db.access import enter_scope
+from gridmap.domain.access import ANONYMOUS, Principal
+from gridmap.errors import TooSlow
+from gridmap.services import access
+
 T = TypeVar("T")
+QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel
+
+
+async def _off_loop(work: Callable[[], T]) -> T:
+    """Run database work in a worker thread; a statement timeout becomes a clear error."""
+    try:
+        return await to_thread.run_sync(work)
+    except OperationalError as exc:
+        if getattr(exc.orig, "pgcode", None) == QUERY_CANCELED:
+            raise TooSlow(
+                "the query took longer than the server's statement timeout; "
+                "ask for less (a smaller area, batch or page)"
+            ) from None
+        raise
 
 
 @dataclass
 class Context:
     engine: Engine
+    principal: Principal = ANONYMOUS
     loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
+    audited: dict[str, list[str]] = field(default_factory=dict)
 
     async def run(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn(connection)`` in a worker thread, inside one read transaction."""
+        """Run ``fn(connection)`` in a worker thread, in one read transaction in scope."""
+
+        def work() -> T:
+            with self.engine.connect() as conn:
+                enter_scope(conn, self.principal)
+                return fn(conn)
+
+        return await _off_loop(work)
+
+    async def run_aggregate(self, fn: Callable[[Connection], T]) -> T:
+        """Like :meth:`run`, but over all rows: only for results that are aggregates."""
 
         def work() -> T:
             with self.engine.connect() as conn:
                 return fn(conn)
 
-        return await to_thread.run_sync(work)
+        return await _off_loop(work)
 
-    def loader(self, fetch: Callable[..., dict], *args: Any, default: Any = None) -> DataLoader:
+    async def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn(connection)`` in one committed transaction in scope, with write rights."""
+
+        def work() -> T:
+            with self.engine.begin() as conn:
+                enter_scope(conn, self.principal, write=True)
+                return fn(conn)
+
+        return await _off_loop(work)
+
+    def audit(self, action: str, detail: str) -> None:
+        """Note that this caller read or changed personal data (logged when the request ends)."""
+        self.audited.setdefault(action, []).append(detail)
+
+    async def flush_audit(self) -> None:
+        """Write this request's audit notes: one entry per action, in one transaction."""
+        if self.audited:
+            entries = {action: "; ".join(details) for action, details in self.audited.items()}
+            self.audited = {}
+            await to_thread.run_sync(
+                lambda: access.record(self.engine, self.principal, "graphql", entries)
+            )
+
+    def loader(
+        self, fetch: Callable[..., dict], *args: Any, default: Any = None, aggregate: bool = False
+    ) -> DataLoader:
         """This request's DataLoader for ``fetch(conn, *args, keys) -> {key: value}``.
 
         All loads of one tick are answered by one call of ``fetch``: nested queries never
-        issue one statement per row.
+        issue one statement per row.  ``aggregate`` runs it over all rows (counts only).
         """
         name = (fetch, args)
         if name not in self.loaders:
+            run = self.run_aggregate if aggregate else self.run
 
             async def batch(keys: list) -> list:
-                found = await self.run(lambda conn: fetch(conn, *args, keys))
+                found = await run(lambda conn: fetch(conn, *args, keys))
                 return [found.get(k, default) for k in keys]
 
             self.loaders[name] = DataLoader(load_fn=batch)

@@ -218,6 +218,7 @@ class LocateQuery:
         else:
             query = point.to_query()  # type: ignore[union-attr]
             results = await info.context.run(lambda c: service.locate_points(c, [query]))
+        _audit_people(info, results)
         return _shape(results[0], minutes)
 
     @strawberry.field(description="A batch of addresses or points (exactly one), in input order.")
@@ -238,4 +239,18 @@ class LocateQuery:
         else:
             queries = [p.to_query() for p in points]  # type: ignore[union-attr]
             results = await info.context.run(lambda c: service.locate_points(c, queries))
+        _audit_people(info, results)
         return [_shape(r, minutes) for r in results]
+
+
+def _audit_people(info: Info[Context, None], results: list) -> None:
+    """Log the results that carried names and phones (only callers in scope get any)."""
+    shown = [
+        r.place.grid_code
+        for r in results
+        if isinstance(r, service.Located) and (r.staff or r.central_household)
+    ]
+    if shown:
+        grids = sorted(set(shown))
+        detail = f"{len(shown)} results in grids {', '.join(grids[:20])}"
+        info.context.audit("read staff contacts via locate", detail)

@@ -191,7 +191,7 @@ class PlanningQuery:
         station_kinds: list[str] | None = None,
         buildings: int = 50,
     ) -> Coverage:
-        found = await info.context.run(
+        found = await info.context.run_aggregate(
             lambda c: audit.coverage(c, area_code, minutes, station_kinds, buildings)
         )
         return Coverage(
@@ -224,7 +224,7 @@ class PlanningQuery:
     async def catchments(
         self, info: Info[Context, None], kind: str, area_code: str | None = None
     ) -> list[Catchment]:
-        rows = await info.context.run(lambda c: audit.catchments(c, kind, area_code))
+        rows = await info.context.run_aggregate(lambda c: audit.catchments(c, kind, area_code))
         stations = await _stations(info, [r["station_id"] for r in rows])
         return [
             Catchment(
@@ -251,7 +251,7 @@ class PlanningQuery:
         weights: list[FlagWeight] | None = None,
     ) -> Siting:
         by_flag = {w.flag: w.weight for w in weights or []}
-        found = await info.context.run(
+        found = await info.context.run_aggregate(
             lambda c: site_selection.suggest(c, area_code, count, minutes, kind, by_flag)
         )
         return Siting(

@@ -11,20 +11,33 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from gridmap.api.areas import AreasQuery
+from gridmap.api.audit_log import AuditQuery
+from gridmap.api.context import Context
 from gridmap.api.locate import LocateQuery
+from gridmap.api.mutations import Mutation
 from gridmap.api.planning import PlanningQuery
 from gridmap.api.types import GEOJSON_SCALAR, GeoJSON
 from gridmap.errors import GridmapError
+from gridmap.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 @strawberry.type
-class Query(AreasQuery, LocateQuery, PlanningQuery):
+class Query(AreasQuery, LocateQuery, PlanningQuery, AuditQuery):
     pass
 
 
@@ -41,12 +54,37 @@ class GridmapSchema(strawberry.Schema):
                 log.error("unexpected error in GraphQL", exc_info=error.original_error)
 
 
-schema = GridmapSchema(
-    query=Query,
-    config=StrawberryConfig(scalar_map={GeoJSON: GEOJSON_SCALAR}),
-    extensions=[
-        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error"),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-    ],
-)
+class FlushAudit(SchemaExtension):
+    """Write the request's audit notes once its operation has run (even if it failed)."""
+
+    async def on_operation(self):  # type: ignore[no-untyped-def]
+        yield
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            await context.flush_audit()
+
+
+def build_schema(settings: Settings) -> GridmapSchema:
+    """The schema with the endpoint's limits: depth, aliases, tokens, introspection."""
+    limits = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+    ]
+    if not settings.introspection:
+        limits.append(DisableIntrospection)
+    return GridmapSchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(scalar_map={GeoJSON: GEOJSON_SCALAR}),
+        extensions=[
+            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error"),
+            *limits,
+            FlushAudit,
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+        ],
+    )
+
+
+schema = build_schema(Settings())

@@ -75,7 +75,7 @@ async def _geometry(info: Info[Context, None], level: str, code: str) -> object:
 
 
 async def _counts(info: Info[Context, None], code: str) -> HouseholdCounts:
-    row = await info.context.loader(areas.household_counts).load(code)
+    row = await info.context.loader(areas.household_counts, aggregate=True).load(code)
     return _fields(HouseholdCounts, row)
 
 
@@ -225,9 +225,14 @@ class Grid:
     async def community(self, info: Info[Context, None]) -> Community:
         return await _area(info, "community", self.community_code)
 
-    @strawberry.field(description="网格员, 网格长 and 网格党支部书记 of this grid.")
+    @strawberry.field(
+        description="网格员, 网格长 and 网格党支部书记 of this grid: personal data, shown to the "
+        "staff of the grid's area and admins (empty for other roles)."
+    )
     async def staff(self, info: Info[Context, None]) -> list[Person]:
         rows = await info.context.loader(db_locate.grid_staff, default=[]).load(int(self.id))
+        if rows:
+            info.context.audit("read grid staff", f"grid {self.code}")
         return [Person(role=r["role"], name=r["name"], phone=r["phone"]) for r in rows]
 
     @strawberry.field(description="The stations that serve this grid.")

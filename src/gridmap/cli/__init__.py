@@ -19,10 +19,13 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Import data files.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
-console = Console(stderr=True)
+console = Console(stderr=True)  # messages and progress
+out = Console(width=160)  # results: tables a user may pipe or save
 
 # Each module registers its commands on `app` (or `import_app`) when imported.
-COMMAND_MODULES = ("db", "demo", "serve", "locate", "planning", "maps", "bench", "roads", "io")
+COMMAND_MODULES = (
+    "db", "demo", "serve", "locate", "planning", "maps", "bench", "access", "roads", "io",
+)
 
 
 def main() -> None:

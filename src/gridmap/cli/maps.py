@@ -7,6 +7,7 @@ import typer
 from gridmap.cli import app, console
 from gridmap.db.engine import get_engine
 from gridmap.errors import InvalidInput
+from gridmap.services import access
 from gridmap.services.mapping import make_map
 
 LEVEL_LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 15}
@@ -37,4 +38,6 @@ def map_command(
     if len(code) != LEVEL_LENGTHS[level]:
         raise InvalidInput(f"{code!r} is not a {level} code ({LEVEL_LENGTHS[level]} digits)")
     path = make_map(engine, code, audience, basemap, minutes, suggest)
+    if audience == "staff":
+        access.record(engine, access.operator(), "cli", {"wrote staff map": str(path)})
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -6,10 +6,9 @@ import json
 from dataclasses import asdict
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from gridmap.cli import app, console
+from gridmap.cli import app, console, out
 from gridmap.db.engine import get_engine
 from gridmap.errors import InvalidInput
 from gridmap.services import audit, site_selection
@@ -48,7 +47,6 @@ def coverage(
     if as_json:
         typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2, default=str))
         return
-    out = Console(width=160)
     a = found.area
     out.print(
         f"[bold]{a.name} {a.code}[/bold] — {found.minutes} min on foot "
@@ -133,7 +131,7 @@ def suggest(
             f"{s.households_added:,}",
             f"{s.ratio_after:.1%}",
         )
-    Console(width=160).print(table)
+    out.print(table)
 
 
 station_app = typer.Typer(help="Service stations.", no_args_is_help=True)

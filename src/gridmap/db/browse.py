@@ -19,6 +19,7 @@ class Filter:
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (WGS84)
     near: tuple[float, float, float] | None = None  # lon, lat, within metres
     search: str | None = None
+    ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ HOUSEHOLDS = Layer(
     table="households t",
     key="lpad(t.id::text, 12, '0')",
     columns="t.id, t.room, t.residents, t.party_member, t.hardship, t.subsistence, "
-    "t.elderly_alone, t.disabled, t.rented, t.vacant, t.grid_id, g.code AS grid_code, "
+    "t.elderly_alone, t.disabled, t.rented, t.vacant, t.contact_name, t.contact_phone, "
+    "t.grid_id, g.code AS grid_code, "
     "b.number AS building, u.number AS unit, cp.name AS compound, "
     "ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat",
     joins="JOIN grids g ON g.id = t.grid_id JOIN buildings b ON b.id = t.building_id "
@@ -86,6 +88,9 @@ def _conditions(layer: Layer, f: Filter) -> tuple[list[str], dict[str, Any]]:
             "ST_SetSRID(ST_MakePoint(:near_lon, :near_lat), 4326)::geography, :near_m)"
         )
         params.update(near_lon=f.near[0], near_lat=f.near[1], near_m=f.near[2])
+    if f.ids:
+        where.append("t.id = ANY(:ids)")
+        params["ids"] = list(f.ids)
     if f.search and layer.name_column:
         where.append(f"{layer.name_column} LIKE :search")
         params["search"] = "%" + f.search.replace("%", r"\%").replace("_", r"\_") + "%"

@@ -8,7 +8,7 @@ Personal data (names, phones) sits in its own columns so that it can be protecte
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     Double,
     ForeignKey,
     Index,
@@ -28,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gridmap.domain.access import ROLES as ACCESS_ROLES
 from gridmap.domain.hierarchy import GRID_KINDS, ROLES
 
 SRID = 4326
@@ -360,3 +362,38 @@ class ServiceArea(Base):
     area_m2: Mapped[float] = mapped_column(Double)
     circle = _geom("POLYGON")
     circle_area_m2: Mapped[float] = mapped_column(Double)
+
+
+class ApiToken(Base):
+    """A bearer token: a role scoped to areas.  Only the token's SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint(_in("role", ACCESS_ROLES), name="token_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    areas: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    token_hash: Mapped[str] = mapped_column(Text, unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who read or changed personal data, when, and through what."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()"), index=True
+    )
+    token_id: Mapped[int | None] = mapped_column(Integer)
+    who: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(Text)  # graphql, cli
+    action: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
