@@ -22,6 +22,14 @@ LISTED = 200  # findings listed per check; the rest are counted
 NOISE_M2 = 0.01  # below this a gap or overlap is floating-point noise, not digitising
 
 
+def _valid(geom: str) -> str:
+    """``geom`` made valid for overlays (invalid ones are reported on their own)."""
+    return (
+        f"(CASE WHEN ST_IsValid({geom}) THEN {geom} "
+        f"ELSE ST_CollectionExtract(ST_MakeValid({geom}), 3) END)"
+    )
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str
@@ -152,10 +160,10 @@ def grid_codes(conn: Connection, patterns: list[str]) -> list[Finding]:
 
 def coverage_gaps(conn: Connection, patterns: list[str], sliver_m2: float) -> list[Finding]:
     """Parts of communities that have grids but are covered by none of them."""
-    sql = """
-        SELECT c.code, ST_Difference(c.geom, u.geom) AS part
+    sql = f"""
+        SELECT c.code, ST_Difference({_valid("c.geom")}, u.geom) AS part
         FROM communities c
-        JOIN LATERAL (SELECT ST_Union(g.geom) AS geom FROM grids g
+        JOIN LATERAL (SELECT ST_Union({_valid("g.geom")}) AS geom FROM grids g
                       WHERE g.community_code = c.code AND g.valid_to IS NULL) u
           ON u.geom IS NOT NULL
         WHERE c.code LIKE ANY(:p)
@@ -172,12 +180,13 @@ def coverage_gaps(conn: Connection, patterns: list[str], sliver_m2: float) -> li
 
 def overlaps(conn: Connection, patterns: list[str], sliver_m2: float) -> list[Finding]:
     """Current grids overlapping each other (shared edges are fine, shared area is not)."""
-    sql = """
-        SELECT a.code || ' & ' || b.code AS code, ST_Intersection(a.geom, b.geom) AS part
+    sql = f"""
+        SELECT a.code || ' & ' || b.code AS code,
+               ST_Intersection({_valid("a.geom")}, {_valid("b.geom")}) AS part
         FROM grids a JOIN grids b ON a.id < b.id AND ST_Intersects(a.geom, b.geom)
         WHERE a.valid_to IS NULL AND b.valid_to IS NULL
           AND (a.code LIKE ANY(:p) OR b.code LIKE ANY(:p))
-          AND ST_Relate(a.geom, b.geom, '2********')
+          AND ST_Relate({_valid("a.geom")}, {_valid("b.geom")}, '2********')
     """
     return _parts(
         conn,
@@ -191,10 +200,11 @@ def overlaps(conn: Connection, patterns: list[str], sliver_m2: float) -> list[Fi
 
 def outside_community(conn: Connection, patterns: list[str], sliver_m2: float) -> list[Finding]:
     """Current grids reaching outside the community they belong to."""
-    sql = """
-        SELECT g.code, ST_Difference(g.geom, c.geom) AS part
+    sql = f"""
+        SELECT g.code, ST_Difference({_valid("g.geom")}, {_valid("c.geom")}) AS part
         FROM grids g JOIN communities c ON c.code = g.community_code
-        WHERE g.valid_to IS NULL AND g.code LIKE ANY(:p) AND NOT ST_CoveredBy(g.geom, c.geom)
+        WHERE g.valid_to IS NULL AND g.code LIKE ANY(:p)
+          AND NOT ST_CoveredBy({_valid("g.geom")}, {_valid("c.geom")})
     """
     return _parts(
         conn,
