@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gridmap.domain.access import ANONYMOUS
 from gridmap.errors import GridmapError, RateLimited
 from gridmap.services.access import authenticate
 from gridmap.settings import Settings
@@ -66,8 +67,11 @@ class Gate:
         request = Request(scope)
         try:
             self._check_size(request)
-            principal = await to_thread.run_sync(
-                authenticate, self.engine, request.headers.get("authorization")
+            authorization = request.headers.get("authorization")
+            principal = (
+                await to_thread.run_sync(authenticate, self.engine, authorization)
+                if authorization
+                else ANONYMOUS
             )
             client = request.client.host if request.client else "unknown"
             self.limiter.check(f"token:{principal.token_id}" if principal.token_id else client)
