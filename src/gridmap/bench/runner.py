@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from gridmap.bench import circles, locate, maps
+from gridmap.bench import circles, imports, locate, maps
 from gridmap.bench.figures import Report
 from gridmap.db import migrate
 from gridmap.db.engine import database_url
@@ -60,6 +60,7 @@ BENCHMARKS: dict[str, Callable[[Report, Bench], None]] = {
     "coverage": lambda r, b: circles.coverage(r, b.engine, b.plan.repeats),
     "station-move": lambda r, b: circles.station_move(r, b.engine, b.plan.repeats),
     "map": lambda r, b: maps.maps(r, b.engine, b.plan.repeats),
+    "import": lambda r, b: imports.households(r, b.engine, min(b.plan.repeats, 2)),
 }
 
 

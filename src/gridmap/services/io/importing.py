@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
-from gridmap.db import gazetteer
+from gridmap.db import gazetteer, import_areas, import_points
 from gridmap.db import imports as db
 from gridmap.db.imports import Rejected
 from gridmap.db.integrity import Finding
@@ -380,13 +380,13 @@ def _write(conn: Connection, target: Layer, present: set[str]) -> tuple[int, int
     if target.name in ("streets", "communities"):
         parent = {"streets": (None, 0), "communities": ("streets", 9)}[target.name]
         db.check_codes(conn, 9 if target.name == "streets" else 12, *parent)
-        return (*db.write_areas(conn, target.name, present), None)
+        return (*import_areas.write_areas(conn, target.name, present), None)
     if target.name == "grids":
         db.check_codes(conn, 15, "communities", 12)
-        return (*db.write_grids(conn, present), None)
+        return (*import_areas.write_grids(conn, present), None)
     writer = {
-        "stations": db.write_stations,
-        "buildings": db.write_buildings,
-        "households": db.write_households,
+        "stations": import_points.write_stations,
+        "buildings": import_points.write_buildings,
+        "households": import_points.write_households,
     }[target.name]
     return writer(conn, present)
