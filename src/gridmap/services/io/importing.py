@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,7 @@ def import_file(
                 progress(f"reading {path.name}", report.rows, max(source.total, report.rows))
         if report.rows == 0:
             raise InvalidInput(f"{path}: no rows after the header")
+        db.analyze(conn)
         if progress:
             progress("validating and writing", report.rows, report.rows)
         written = _write(conn, target, present)
@@ -279,10 +281,12 @@ def _prepare(
 
 def _number(value: object, suffix: str) -> str | None:
     """A building, unit or room number as the gazetteer writes it: 三栋 → 3, 2单元 → 2."""
-    if value is None:
-        return None
-    text = normalize_text(str(value))
-    return text.removesuffix(suffix) or None
+    return None if value is None else _normal_number(str(value), suffix)
+
+
+@lru_cache(maxsize=65536)
+def _normal_number(value: str, suffix: str) -> str | None:
+    return normalize_text(value).removesuffix(suffix) or None
 
 
 def _match_households(
@@ -324,16 +328,23 @@ def _match_households(
             continue
         values["unit"][i], values["room"][i] = query.unit, query.room
         queries[i] = query
+    # Households of one stairwell share their building: match each (community, compound,
+    # building, unit) once; rooms are matched to existing households in SQL.
+    keys = {i: (q.community, q.compound, q.building, q.unit) for i, q in queries.items()}
+    unique = list(dict.fromkeys(keys.values()))
+    found_for: dict[tuple, tuple[int | None, str | None]] = {}  # type: ignore[type-arg]
+    for start in range(0, len(unique), MATCH_BATCH):
+        batch = unique[start : start + MATCH_BATCH]
+        asked = [gazetteer.AddressQuery(*key, None) for key in batch]
+        for key, query, candidates in zip(
+            batch, asked, gazetteer.match_addresses(conn, asked), strict=True
+        ):
+            found_for[key] = _building(query, candidates)
     buildings: list[int | None] = [None] * n
-    order = list(queries)
-    for start in range(0, len(order), MATCH_BATCH):
-        batch = order[start : start + MATCH_BATCH]
-        found = gazetteer.match_addresses(conn, [queries[i] for i in batch])
-        for i, candidates in zip(batch, found, strict=True):
-            building, why = _building(queries[i], candidates)
-            buildings[i] = building
-            if why:
-                errors[i] = ("address" if values["address"][i] else "building", why)
+    for i, key in keys.items():
+        buildings[i], why = found_for[key]
+        if why:
+            errors[i] = ("address" if values["address"][i] else "building", why)
     return buildings
 
 
