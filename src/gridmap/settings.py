@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     )
     max_batch: int = Field(default=10000, description="Largest batch accepted by locateMany.")
     graphiql: bool = Field(default=True, description="Serve GraphiQL in a browser at /graphql.")
-    sliver_m2: float = Field(
+    sliver_area: float = Field(
         default=5.0,
         description="Integrity checks: gaps, overlaps and overhangs smaller than this (m²) are "
         "warnings (digitising slivers), larger ones errors.",

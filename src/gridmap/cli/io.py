@@ -13,6 +13,7 @@ from rich.table import Table
 
 from gridmap.cli import app, console, import_app
 from gridmap.db.engine import get_engine
+from gridmap.services import access
 from gridmap.services.io import checking, exporting, importing
 from gridmap.services.io.fields import LAYERS
 
@@ -52,7 +53,8 @@ def _import_command(layer: str) -> None:
             def step(what: str, done: int, total: int) -> None:
                 bar.update(task, description=what, completed=done, total=total or None)
 
-            with get_engine().begin() as conn:
+            engine = get_engine()
+            with engine.begin() as conn:
                 report = importing.import_file(
                     conn,
                     layer,
@@ -63,6 +65,12 @@ def _import_command(layer: str) -> None:
                     dry_run=dry_run,
                     progress=step,
                 )
+        if layer == "households" and not dry_run and (report.inserted or report.updated):
+            entry = {
+                "imported households": f"{report.inserted:,} new, {report.updated:,} "
+                f"updated from {file}"
+            }
+            access.record(engine, access.operator(), "cli", entry)
         _print_import(report, as_json)
         if report.rejected:
             raise typer.Exit(2)
@@ -130,12 +138,16 @@ def export(
 ) -> None:
     """Export a layer as GeoJSON or CSV, with the column names import reads."""
     path = out or exporting.default_path(layer, fmt, area, audience)
-    with get_engine().connect() as conn:
+    engine = get_engine()
+    with engine.connect() as conn:
         if str(path) == "-":
             n = exporting.export_layer(conn, layer, sys.stdout, fmt, area, audience)
         else:
             with path.open("w", encoding="utf-8", newline="") as handle:
                 n = exporting.export_layer(conn, layer, handle, fmt, area, audience)
+    if audience == "staff" and layer == "households":
+        entry = {"exported households with personal data": f"{n:,} rows → {path}"}
+        access.record(engine, access.operator(), "cli", entry)
     console.print(f"{n:,} {layer} → {path} ({audience})")
 
 

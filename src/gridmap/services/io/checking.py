@@ -72,7 +72,7 @@ def findings(
     ids: dict[str, list[int]] | None = None,
 ) -> list[Finding]:
     """Run ``checks`` on the areas matching ``patterns`` (points: only ``ids`` when given)."""
-    sliver = get_settings().sliver_m2
+    sliver = get_settings().sliver_area
     ids = ids or {}
     found: list[Finding] = []
     if "geometry" in checks:
