@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gridmap.cli import app, console, import_app
+from gridmap.cli import out as results
 from gridmap.db.engine import get_engine
 from gridmap.services import access
 from gridmap.services.io import checking, exporting, importing
@@ -192,7 +193,7 @@ def check(
                 f"{v.households:,}",
                 f"{v.stations:,}",
             )
-        console.print(table)
+        results.print(table)
         _print_findings(report.findings)
         console.print(f"{report.errors:,} errors, {report.warnings:,} warnings")
     if report.errors:

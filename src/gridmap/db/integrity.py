@@ -355,12 +355,15 @@ def summary(conn: Connection, patterns: list[str]) -> list[dict]:  # type: ignor
     )
 
 
-def streets(conn: Connection, patterns: list[str]) -> list[dict]:  # type: ignore[type-arg]
+def parents(conn: Connection, codes: list[str]) -> list[dict]:  # type: ignore[type-arg]
+    """Name and area of the districts and streets with these codes."""
     return _rows(
         conn,
         """
-        SELECT code, name, district_code, ST_Area(geom::geography) AS area_m2 FROM streets
-        WHERE code LIKE ANY(:p) OR :all ORDER BY code
+        SELECT code, name, ST_Area(geom::geography) AS area_m2 FROM streets
+        WHERE code = ANY(:codes)
+        UNION ALL
+        SELECT code, name, ST_Area(geom::geography) FROM districts WHERE code = ANY(:codes)
     """,
-        {"p": patterns, "all": patterns == ["%"]},
+        {"codes": codes},
     )

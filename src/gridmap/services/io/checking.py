@@ -125,10 +125,12 @@ def _stations(conn: Connection, patterns: list[str], ids: list[int] | None) -> l
     ]
 
 
-def levels(conn: Connection, patterns: list[str]) -> list[Level]:
-    """Counts and areas per community, rolled up to streets and the district."""
+def levels(conn: Connection, patterns: list[str], area: str = "") -> list[Level]:
+    """Counts and areas per community, rolled up to streets and the district (only the
+    levels at or below ``area``, whose totals are whole)."""
     communities = db.summary(conn, patterns)
-    streets = {r["code"]: r for r in db.streets(conn, patterns)}
+    wanted = {c["code"][:6] for c in communities} | {c["street_code"] for c in communities}
+    names = {r["code"]: r for r in db.parents(conn, sorted(wanted))}
     out: dict[str, Level] = {}
     for c in communities:
         row = Level(
@@ -144,10 +146,15 @@ def levels(conn: Connection, patterns: list[str]) -> list[Level]:
             c["stations"],
         )
         for code, level in ((c["code"][:6], "district"), (c["street_code"], "street")):
+            if len(code) < len(area):
+                continue  # a parent of the area checked: its totals would be partial
             if code not in out:
-                s = streets.get(code)
+                known = names.get(code)
                 out[code] = Level(
-                    level, code, s["name"] if s else "", round(s["area_m2"], 1) if s else 0.0
+                    level,
+                    code,
+                    known["name"] if known else "",
+                    round(known["area_m2"], 1) if known else 0.0,
                 )
             total = out[code]
             total.communities += 1
@@ -167,4 +174,4 @@ def check(conn: Connection, area: str | None = None) -> Report:
     if area:
         area_level(area)
     patterns = patterns_for([area or ""])
-    return Report(area or "", findings(conn, patterns), levels(conn, patterns))
+    return Report(area or "", findings(conn, patterns), levels(conn, patterns, area or ""))

@@ -267,7 +267,7 @@ def _prepare(
         values["number"] = [_number(v, "栋") for v in values["number"]]
     extra: list[list[object]] = []
     if target.name == "households":
-        extra = [_match_households(conn, values, errors, n)]
+        extra = [list(_match_households(conn, values, errors, n))]
     names = [f.name for f in target.fields]
     rows = []
     for i in range(n):

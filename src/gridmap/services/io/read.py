@@ -124,8 +124,8 @@ def _csv_chunk(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             geoms = shapely.from_wkt(texts, on_invalid="ignore")
-        for i in np.flatnonzero(shapely.is_missing(geoms) & (texts != None)):  # noqa: E711
-            errors[int(i)] = (header[wkt], f"{str(texts[i])[:30]!r}… is not WKT geometry")
+        for bad in np.flatnonzero(shapely.is_missing(geoms) & (texts != None)).tolist():  # noqa: E711
+            errors[bad] = (header[wkt], f"{str(texts[bad])[:30]!r}… is not WKT geometry")
     return Chunk(numbers, cells, geoms, errors)
 
 
