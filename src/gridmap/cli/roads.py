@@ -7,9 +7,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from gridmap.cli import console, import_app
+from gridmap.cli import console, import_app, out
 from gridmap.db.engine import check_connection, get_engine
 from gridmap.services.roads import RoadImport, import_roads
 from gridmap.settings import get_settings
@@ -30,7 +29,7 @@ def roads(
         typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str))
         return
     for line in report_lines(report):
-        Console(highlight=False, soft_wrap=True).print(line)
+        out.print(line, highlight=False, soft_wrap=True)
 
 
 def report_lines(r: RoadImport) -> list[str]:
