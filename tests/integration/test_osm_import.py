@@ -259,3 +259,18 @@ def test_the_command_prints_the_report(river, tmp_path):
     )
     assert done.returncode == 1 and "bad.osm.pbf" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_station_on_a_cut_off_piece_of_road_is_reported(river, tmp_path):
+    # The station (0, 0) is 10 m from a lone footway; the streets are 100 m away.
+    data = OsmData()
+    for i, (x, y) in {1: (-50, 10), 2: (50, 10), 3: (-1000, -100), 4: (0, -100)}.items():
+        data.node(i, *lonlat(x, y))
+    data.node(5, *lonlat(1000, -100))
+    data.node(6, *lonlat(0, -300))
+    data.way(1, [1, 2], highway="footway")
+    data.way(2, [3, 4, 5], highway="residential")
+    data.way(3, [4, 6], highway="service")
+    report = import_roads(river, data.write_xml(tmp_path / "island.osm"))
+    assert (report.components, report.largest_component_edges) == (2, 3)
+    assert (report.stations_attached, report.stations_off_main) == (1, [1])

@@ -97,6 +97,9 @@ def test_disconnected_pieces_and_degenerate_ways():
     near = [(1, 119.0, 32.0), (2, 119.001, 32.0)]
     net = osm.split_ways(_ways(near, single, far, same))
     assert net.n_edges == 2 and net.components() == (2, 1)
+    near2 = [(1, 119.0, 32.0), (2, 119.001, 32.0), (3, 119.002, 32.0), (4, 119.0, 32.001)]
+    net = osm.split_ways(_ways(far, near2, [(2, 119.001, 32.0), (4, 119.0, 32.001)]))
+    assert net.edge_components().tolist() == [1, 0, 0, 0]  # the largest component is 0
     assert osm.split_ways(_ways()).n_edges == 0
 
 

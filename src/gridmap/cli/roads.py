@@ -55,6 +55,8 @@ def report_lines(r: RoadImport) -> list[str]:
             else ""
         )
     )
+    if r.stations_off_main:
+        lines.append(f"  on a piece of road cut off from the main network: {r.stations_off_main}")
     lines.append(
         f"households: {r.households - r.households_off_network:,} of {r.households:,} on the "
         f"network; {r.households_off_network:,} further than {max_snap:.0f} m from any "

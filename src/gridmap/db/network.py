@@ -209,6 +209,12 @@ def replace_network(
     conn.execute(text("ANALYZE road_nodes; ANALYZE road_edges"))
 
 
+def station_edge_ids(conn: Connection) -> dict[int, int]:
+    """Station id → the id of the edge it joins the network at."""
+    rows = conn.execute(text("SELECT station_id, edge_id FROM station_edges"))
+    return {station: edge for station, edge in rows}
+
+
 def data_extent(conn: Connection) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of the district's data — its districts, else its stations
     and households — or None when the database holds none of them."""

@@ -129,16 +129,26 @@ class Network:
     def total_m(self) -> float:
         return float(self.lengths.sum())
 
-    def components(self) -> tuple[int, int]:
-        """(number of connected components, edges in the largest one)."""
+    def edge_components(self) -> IntArray:
+        """Per edge, the label of its connected component; the largest component is 0."""
         if self.n_edges == 0:
-            return 0, 0
+            return np.zeros(0, dtype=np.int64)
         n = self.n_nodes
         ones = np.ones(self.n_edges)
         graph = coo_matrix((ones, (self.sources, self.targets)), shape=(n, n))
         count, labels = connected_components(graph, directed=False)
-        per = np.bincount(labels[self.sources], minlength=count)
-        return int(count), int(per.max())
+        per_edge = labels[self.sources]
+        rank = np.argsort(-np.bincount(per_edge, minlength=count), kind="stable")
+        relabel = np.empty(count, dtype=np.int64)
+        relabel[rank] = np.arange(count)
+        return relabel[per_edge]
+
+    def components(self) -> tuple[int, int]:
+        """(number of connected components, edges in the largest one)."""
+        labels = self.edge_components()
+        if labels.size == 0:
+            return 0, 0
+        return int(labels.max()) + 1, int(np.count_nonzero(labels == 0))
 
 
 def split_ways(ways: Ways) -> Network:

@@ -64,6 +64,7 @@ class RoadImport:
     largest_component_edges: int
     stations: int
     stations_off_network: list[int]
+    stations_off_main: list[int]  # attached to an edge outside the largest component
     households: int
     households_off_network: int
     household_examples: list[dict] = field(default_factory=list)
@@ -182,7 +183,10 @@ def import_roads(engine: Engine, path: Path, progress: Progress | None = None) -
         say("service areas (5, 10, 15 minutes)")
         service_areas.build(conn)
         households, off, examples = db.households_off_network(conn, EXAMPLES)
+        station_edges = db.station_edge_ids(conn)
+    labels = net.edge_components()
     components, largest = net.components()
+    off_main = sorted(s for s, e in station_edges.items() if labels[e - 1] != 0)
     report = RoadImport(
         path=str(path),
         highway_ways=read.highway_ways,
@@ -197,6 +201,7 @@ def import_roads(engine: Engine, path: Path, progress: Progress | None = None) -
         largest_component_edges=largest,
         stations=stats.stations,
         stations_off_network=stats.off_network,
+        stations_off_main=off_main,
         households=households,
         households_off_network=off,
         household_examples=[dict(r) for r in examples],
