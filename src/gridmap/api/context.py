@@ -1,13 +1,16 @@
 """Per-request context: the caller, DataLoaders, and database work off the event loop.
 
-Every statement of a request runs inside the caller's scope (:func:`enter_scope`): the
-database's row-level security then hides personal data outside the caller's areas, whatever
-the resolver asked for.  :meth:`Context.run_aggregate` is the one way around it, for
-statements that return only counts and other aggregates.
+A request's reads share one connection and one read transaction, opened on first use inside
+the caller's scope (:func:`enter_scope`): the database's row-level security then hides
+personal data outside the caller's areas, whatever the resolver asked for.
+:meth:`Context.run_aggregate` is the one way around it, for statements that return only
+counts and other aggregates.  :meth:`Context.close` ends the request (the schema's
+``EndRequest`` extension calls it).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -45,16 +48,39 @@ class Context:
     principal: Principal = ANONYMOUS
     loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
     audited: dict[str, list[str]] = field(default_factory=dict)
+    _conn: Connection | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def run(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn(connection)`` in a worker thread, in one read transaction in scope."""
+        """Run ``fn(connection)`` in a worker thread, in the request's read transaction."""
 
         def work() -> T:
-            with self.engine.connect() as conn:
+            if self._conn is None:
+                conn = self.engine.connect()
                 enter_scope(conn, self.principal)
-                return fn(conn)
+                self._conn = conn
+            try:
+                return fn(self._conn)
+            except Exception:
+                self._discard()  # the transaction is aborted: the next call starts afresh
+                raise
 
-        return await _off_loop(work)
+        async with self._lock:  # one statement at a time on the shared connection
+            return await _off_loop(work)
+
+    def _discard(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    async def close(self) -> None:
+        """End the request: write its audit notes and hand the connection back."""
+        try:
+            await self.flush_audit()
+        finally:
+            async with self._lock:
+                if self._conn is not None:
+                    await to_thread.run_sync(self._discard)
 
     async def run_aggregate(self, fn: Callable[[Connection], T]) -> T:
         """Like :meth:`run`, but over all rows: only for results that are aggregates."""

@@ -76,8 +76,10 @@ class Gate:
             client = request.client.host if request.client else "unknown"
             self.limiter.check(f"token:{principal.token_id}" if principal.token_id else client)
         except GridmapError as exc:
-            body = {"data": None, "errors": [{"message": exc.message,
-                                              "extensions": {"code": exc.code}}]}
+            body = {
+                "data": None,
+                "errors": [{"message": exc.message, "extensions": {"code": exc.code}}],
+            }
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
             await JSONResponse(body, exc.status, headers)(scope, receive, send)
             return

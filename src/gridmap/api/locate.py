@@ -213,11 +213,14 @@ class LocateQuery:
         _check_minutes(minutes)
         if (address is None) == (point is None):
             raise InvalidInput("give exactly one of address or point")
+        people = info.context.principal.reads_personal
         if address is not None:
-            results = await info.context.run(lambda c: service.locate_addresses(c, [address]))
+            results = await info.context.run(
+                lambda c: service.locate_addresses(c, [address], people)
+            )
         else:
             query = point.to_query()  # type: ignore[union-attr]
-            results = await info.context.run(lambda c: service.locate_points(c, [query]))
+            results = await info.context.run(lambda c: service.locate_points(c, [query], people))
         _audit_people(info, results)
         return _shape(results[0], minutes)
 
@@ -234,11 +237,14 @@ class LocateQuery:
             raise InvalidInput("give exactly one of addresses or points")
         items = addresses if addresses is not None else points
         service.check_batch(len(items), get_settings().max_batch)  # type: ignore[arg-type]
+        people = info.context.principal.reads_personal
         if addresses is not None:
-            results = await info.context.run(lambda c: service.locate_addresses(c, addresses))
+            results = await info.context.run(
+                lambda c: service.locate_addresses(c, addresses, people)
+            )
         else:
             queries = [p.to_query() for p in points]  # type: ignore[union-attr]
-            results = await info.context.run(lambda c: service.locate_points(c, queries))
+            results = await info.context.run(lambda c: service.locate_points(c, queries, people))
         _audit_people(info, results)
         return [_shape(r, minutes) for r in results]
 

@@ -11,8 +11,9 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    DisableIntrospection,
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -54,33 +55,39 @@ class GridmapSchema(strawberry.Schema):
                 log.error("unexpected error in GraphQL", exc_info=error.original_error)
 
 
-class FlushAudit(SchemaExtension):
-    """Write the request's audit notes once its operation has run (even if it failed)."""
+class EndRequest(SchemaExtension):
+    """Once the operation has run (or failed): write its audit notes, free its connection."""
 
     async def on_operation(self):  # type: ignore[no-untyped-def]
-        yield
-        context = self.execution_context.context
-        if isinstance(context, Context):
-            await context.flush_audit()
+        try:
+            yield
+        finally:
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                await context.close()
 
 
 def build_schema(settings: Settings) -> GridmapSchema:
-    """The schema with the endpoint's limits: depth, aliases, tokens, introspection."""
-    limits = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+    """The schema with the endpoint's limits: depth, aliases, tokens, introspection.
+
+    The validation rules are made once: the validation cache is keyed by the rule classes,
+    and a fresh limiter per request would make fresh classes and miss it every time.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     if not settings.introspection:
-        limits.append(DisableIntrospection)
+        rules.append(NoSchemaIntrospectionCustomRule)
     return GridmapSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map={GeoJSON: GEOJSON_SCALAR}),
         extensions=[
             lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error"),
-            *limits,
-            FlushAudit,
+            lambda: AddValidationRules(rules),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            EndRequest,
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],

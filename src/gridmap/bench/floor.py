@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from gridmap.db.access import enter_scope
 from gridmap.db.engine import get_engine
+from gridmap.domain.access import ANONYMOUS
 from gridmap.services import locate, reach
 
 
@@ -18,6 +20,7 @@ def create_app() -> Starlette:
 
     def lookup(body: dict) -> dict:
         with engine.connect() as conn:
+            enter_scope(conn, ANONYMOUS)  # the same access control as the API's requests
             if "address" in body:
                 found = locate.locate_addresses(conn, [body["address"]])[0]
             else:

@@ -24,7 +24,16 @@ out = Console(width=160)  # results: tables a user may pipe or save
 
 # Each module registers its commands on `app` (or `import_app`) when imported.
 COMMAND_MODULES = (
-    "db", "demo", "serve", "locate", "planning", "maps", "bench", "access", "roads", "io",
+    "db",
+    "demo",
+    "serve",
+    "locate",
+    "planning",
+    "maps",
+    "bench",
+    "access",
+    "roads",
+    "io",
 )
 
 

@@ -42,7 +42,10 @@ def list_tokens() -> None:
     table = Table("id", "name", "role", "areas", "created", "expires", "revoked")
     for t in service.list_tokens(get_engine()):
         table.add_row(
-            str(t["id"]), t["name"], t["role"], ", ".join(t["areas"]),
+            str(t["id"]),
+            t["name"],
+            t["role"],
+            ", ".join(t["areas"]),
             f"{t['created_at']:%Y-%m-%d %H:%M}",
             f"{t['expires_at']:%Y-%m-%d %H:%M}" if t["expires_at"] else "",
             f"{t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "",
@@ -59,7 +62,11 @@ def audit(
     table = Table("at", "who", "role", "channel", "action", "detail")
     for e in service.audit_entries(get_engine(), limit, who=who):
         table.add_row(
-            f"{e['at']:%Y-%m-%d %H:%M:%S}", e["who"], e["role"], e["channel"], e["action"],
+            f"{e['at']:%Y-%m-%d %H:%M:%S}",
+            e["who"],
+            e["role"],
+            e["channel"],
+            e["action"],
             e["detail"] or "",
         )
     out.print(table)

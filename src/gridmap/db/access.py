@@ -63,8 +63,13 @@ def create_token(
             "INSERT INTO api_tokens (name, role, areas, token_hash, expires_at)"
             " VALUES (:name, :role, :areas, :hash, :expires) RETURNING id"
         ),
-        {"name": name, "role": role, "areas": list(areas), "hash": _hash(secret),
-         "expires": expires_at},
+        {
+            "name": name,
+            "role": role,
+            "areas": list(areas),
+            "hash": _hash(secret),
+            "expires": expires_at,
+        },
     ).scalar_one()
     return token_id, secret
 
@@ -82,26 +87,34 @@ def revoke_token(conn: Connection, ident: str) -> int:
 
 
 def tokens(conn: Connection) -> Sequence[RowMapping]:
-    return conn.execute(
-        text(
-            "SELECT id, name, role, areas, created_at, expires_at, revoked_at"
-            " FROM api_tokens ORDER BY id"
+    return (
+        conn.execute(
+            text(
+                "SELECT id, name, role, areas, created_at, expires_at, revoked_at"
+                " FROM api_tokens ORDER BY id"
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
 
 
 def principal_for(conn: Connection, secret: str) -> Principal:
     """The caller a bearer secret stands for; unknown, revoked or expired tokens are refused."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         raise Unauthenticated("the bearer token is not a gridmap token")
-    row = conn.execute(
-        text(
-            "SELECT id, name, role, areas, revoked_at IS NOT NULL AS revoked,"
-            " coalesce(expires_at <= now(), false) AS expired"
-            " FROM api_tokens WHERE token_hash = :h"
-        ),
-        {"h": _hash(secret)},
-    ).mappings().first()
+    row = (
+        conn.execute(
+            text(
+                "SELECT id, name, role, areas, revoked_at IS NOT NULL AS revoked,"
+                " coalesce(expires_at <= now(), false) AS expired"
+                " FROM api_tokens WHERE token_hash = :h"
+            ),
+            {"h": _hash(secret)},
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         raise Unauthenticated("the bearer token is not recognised")
     if row["revoked"]:
@@ -118,8 +131,14 @@ def record(conn: Connection, who: Principal, channel: str, action: str, detail: 
             "INSERT INTO audit_log (token_id, who, role, channel, action, detail)"
             " VALUES (:token, :who, :role, :channel, :action, :detail)"
         ),
-        {"token": who.token_id, "who": who.name, "role": who.role, "channel": channel,
-         "action": action, "detail": detail[:2000]},
+        {
+            "token": who.token_id,
+            "who": who.name,
+            "role": who.role,
+            "channel": channel,
+            "action": action,
+            "detail": detail[:2000],
+        },
     )
 
 
@@ -127,11 +146,15 @@ def audit_entries(
     conn: Connection, limit: int, before_id: int | None = None, who: str | None = None
 ) -> Sequence[RowMapping]:
     """The newest audit entries first (keyset pagination on id)."""
-    return conn.execute(
-        text(
-            "SELECT id, at, token_id, who, role, channel, action, detail FROM audit_log"
-            " WHERE (:before IS NULL OR id < :before) AND (:who IS NULL OR who = :who)"
-            " ORDER BY id DESC LIMIT :limit"
-        ),
-        {"before": before_id, "who": who, "limit": limit},
-    ).mappings().all()
+    return (
+        conn.execute(
+            text(
+                "SELECT id, at, token_id, who, role, channel, action, detail FROM audit_log"
+                " WHERE (:before IS NULL OR id < :before) AND (:who IS NULL OR who = :who)"
+                " ORDER BY id DESC LIMIT :limit"
+            ),
+            {"before": before_id, "who": who, "limit": limit},
+        )
+        .mappings()
+        .all()
+    )

@@ -7,8 +7,16 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 WRITABLE = (
-    "residents", "party_member", "hardship", "subsistence", "elderly_alone", "disabled",
-    "rented", "vacant", "contact_name", "contact_phone",
+    "residents",
+    "party_member",
+    "hardship",
+    "subsistence",
+    "elderly_alone",
+    "disabled",
+    "rented",
+    "vacant",
+    "contact_name",
+    "contact_phone",
 )
 
 

@@ -138,8 +138,10 @@ def _where(i: int, points: Sequence[PointQuery]) -> str:
     return "point" if len(points) == 1 else f"point {i + 1}"
 
 
-def locate_points(conn: Connection, points: Sequence[PointQuery]) -> list[LocateResult]:
-    """Locate points given in any supported CRS, in input order."""
+def locate_points(
+    conn: Connection, points: Sequence[PointQuery], people: bool = True
+) -> list[LocateResult]:
+    """Locate points given in any supported CRS, in input order (``people``: with staff)."""
     wgs = to_wgs84(points)
     lons, lats = [p[0] for p in wgs], [p[1] for p in wgs]
     places = db.grids_at(conn, lons, lats)
@@ -170,12 +172,18 @@ def locate_points(conn: Connection, points: Sequence[PointQuery]) -> list[Locate
                 gcj02=gcj[i],
                 place=_place(place),
             )
-    _add_people(conn, [r for r in results if isinstance(r, Located)])
+    if people:
+        _add_people(conn, [r for r in results if isinstance(r, Located)])
     return results  # type: ignore[return-value]
 
 
-def locate_addresses(conn: Connection, texts: Sequence[str]) -> list[LocateResult]:
-    """Locate messy Chinese addresses, in input order; unparsable ones are AddressNotFound."""
+def locate_addresses(
+    conn: Connection, texts: Sequence[str], people: bool = True
+) -> list[LocateResult]:
+    """Locate messy Chinese addresses, in input order; unparsable ones are AddressNotFound.
+
+    ``people``: also find the staff and 党员中心户 (skip it for callers who may see neither).
+    """
     parsed: list[ParsedAddress | None] = []
     results: list[LocateResult | None] = [None] * len(texts)
     for i, raw in enumerate(texts):
@@ -229,7 +237,8 @@ def locate_addresses(conn: Connection, texts: Sequence[str]) -> list[LocateResul
                 room=c.room if c.household_id else None,
                 household_id=c.household_id,
             )
-        _add_people(conn, [r for r in results if isinstance(r, Located)])
+        if people:
+            _add_people(conn, [r for r in results if isinstance(r, Located)])
     return results  # type: ignore[return-value]
 
 
