@@ -30,32 +30,46 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["household_id"], ["households.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("household_id"),
     )
-    op.create_index("ix_household_walks_grid_code", "household_walks", ["grid_code"],
-                    postgresql_ops={"grid_code": "varchar_pattern_ops"})
+    op.create_index(
+        "ix_household_walks_grid_code",
+        "household_walks",
+        ["grid_code"],
+        postgresql_ops={"grid_code": "varchar_pattern_ops"},
+    )
     op.create_geospatial_table(
         "service_areas",
         sa.Column("station_id", sa.Integer(), nullable=False),
         sa.Column("minutes", sa.Integer(), nullable=False),
-        sa.Column("geom", Geometry(geometry_type="MULTIPOLYGON", srid=4326,
-                                   spatial_index=False), nullable=True),
+        sa.Column(
+            "geom",
+            Geometry(geometry_type="MULTIPOLYGON", srid=4326, spatial_index=False),
+            nullable=True,
+        ),
         sa.Column("area_m2", sa.Double(), nullable=False),
-        sa.Column("circle", Geometry(geometry_type="POLYGON", srid=4326, spatial_index=False),
-                  nullable=False),
+        sa.Column(
+            "circle",
+            Geometry(geometry_type="POLYGON", srid=4326, spatial_index=False),
+            nullable=False,
+        ),
         sa.Column("circle_area_m2", sa.Double(), nullable=False),
         sa.ForeignKeyConstraint(["station_id"], ["stations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("station_id", "minutes"),
     )
-    op.create_geospatial_index("idx_service_areas_geom", "service_areas", ["geom"],
-                               postgresql_using="gist")
-    op.create_geospatial_index("idx_service_areas_circle", "service_areas", ["circle"],
-                               postgresql_using="gist")
+    op.create_geospatial_index(
+        "idx_service_areas_geom", "service_areas", ["geom"], postgresql_using="gist"
+    )
+    op.create_geospatial_index(
+        "idx_service_areas_circle", "service_areas", ["circle"], postgresql_using="gist"
+    )
 
 
 def downgrade() -> None:
-    op.drop_geospatial_index("idx_service_areas_circle", table_name="service_areas",
-                             column_name="circle")
-    op.drop_geospatial_index("idx_service_areas_geom", table_name="service_areas",
-                             column_name="geom")
+    op.drop_geospatial_index(
+        "idx_service_areas_circle", table_name="service_areas", column_name="circle"
+    )
+    op.drop_geospatial_index(
+        "idx_service_areas_geom", table_name="service_areas", column_name="geom"
+    )
     op.drop_geospatial_table("service_areas")
     op.drop_index("ix_household_walks_grid_code", table_name="household_walks")
     op.drop_table("household_walks")

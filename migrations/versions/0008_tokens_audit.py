@@ -54,7 +54,9 @@ def upgrade() -> None:
         sa.Column("areas", sa.ARRAY(sa.Text()), server_default="{}", nullable=False),
         sa.Column("token_hash", sa.Text(), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"),
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
             nullable=False,
         ),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),

@@ -160,15 +160,26 @@ def test_aggregates_are_the_same_for_every_role(graphql, world, role):
 
 def test_maps_over_http_are_public_whoever_asks(api_url, city_engine, tokens):
     with city_engine.connect() as conn:
-        names = conn.execute(
-            text("""SELECT h.contact_name FROM households h JOIN grids g ON g.id = h.grid_id
+        names = (
+            conn.execute(
+                text("""SELECT h.contact_name FROM households h JOIN grids g ON g.id = h.grid_id
                     WHERE g.code = :a AND h.contact_name IS NOT NULL"""),
-            {"a": A},
-        ).scalars().all()
-        staff = conn.execute(
-            text("SELECT p.phone FROM people p JOIN grids g ON g.id = p.grid_id WHERE g.code = :a"),
-            {"a": A},
-        ).scalars().all()
+                {"a": A},
+            )
+            .scalars()
+            .all()
+        )
+        staff = (
+            conn.execute(
+                text(
+                    "SELECT p.phone FROM people p JOIN grids g ON g.id = p.grid_id"
+                    " WHERE g.code = :a"
+                ),
+                {"a": A},
+            )
+            .scalars()
+            .all()
+        )
     page = httpx.get(
         f"{api_url}/maps/grid-{A}.html",
         headers={"Authorization": f"Bearer {tokens['admin']}"},
@@ -205,10 +216,14 @@ def test_writes_stay_inside_the_writers_area(graphql, world, city_engine):
 
 def test_station_moves_are_checked_against_the_area(graphql, city_engine):
     with city_engine.connect() as conn:
-        station = conn.execute(
-            text("""SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM stations
+        station = (
+            conn.execute(
+                text("""SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM stations
                     WHERE community_code LIKE '321102002%' ORDER BY id LIMIT 1""")
-        ).mappings().one()
+            )
+            .mappings()
+            .one()
+        )
     mutation = """mutation($id: ID!, $lon: Float!, $lat: Float!) {
         moveStation(id: $id, point: {lon: $lon, lat: $lat}) { id lon lat } }"""
     variables = {"id": str(station["id"]), "lon": station["lon"], "lat": station["lat"]}
@@ -223,8 +238,10 @@ def test_the_audit_log_records_personal_reads_for_admins_only(graphql):
     log = graphql("{ auditLog(first: 20) { who role channel action detail } }", role="admin")
     entries = log["data"]["auditLog"]
     assert any(
-        e["who"] == "test grid_worker" and e["action"] == "read households"
-        and e["channel"] == "graphql" for e in entries
+        e["who"] == "test grid_worker"
+        and e["action"] == "read households"
+        and e["channel"] == "graphql"
+        for e in entries
     )
     for role in ("public", "grid_worker", "community_admin", "planner"):
         refused = graphql("{ auditLog { who } }", role=_as(role))
@@ -236,21 +253,31 @@ def test_bad_tokens_are_refused_and_normal_traffic_goes_on(api_url, city_engine,
     access.revoke_token(city_engine, "to revoke")
     _, expired = access.create_token(city_engine, "to expire", "admin", (), "1h")
     with city_engine.begin() as conn:
-        conn.execute(text("UPDATE api_tokens SET expires_at = now() - interval '1 minute'"
-                          " WHERE name = 'to expire'"))
+        conn.execute(
+            text(
+                "UPDATE api_tokens SET expires_at = now() - interval '1 minute'"
+                " WHERE name = 'to expire'"
+            )
+        )
     forged = tokens["admin"][:-4] + ("AAAA" if not tokens["admin"].endswith("AAAA") else "BBBB")
     query = {"query": "{ district { name } }"}
-    for secret, why in ((revoked, "revoked"), (expired, "expired"), (forged, "not recognised"),
-                        ("nonsense", "not a gridmap token")):
-        r = httpx.post(f"{api_url}/graphql", json=query,
-                       headers={"Authorization": f"Bearer {secret}"})
+    for secret, why in (
+        (revoked, "revoked"),
+        (expired, "expired"),
+        (forged, "not recognised"),
+        ("nonsense", "not a gridmap token"),
+    ):
+        r = httpx.post(
+            f"{api_url}/graphql", json=query, headers={"Authorization": f"Bearer {secret}"}
+        )
         assert r.status_code == 401, r.text
         assert why in r.json()["errors"][0]["message"]
         assert r.headers["www-authenticate"] == "Bearer"
     r = httpx.post(f"{api_url}/graphql", json=query, headers={"Authorization": "Basic abc"})
     assert r.status_code == 400 and "Bearer" in r.json()["errors"][0]["message"]
-    ok = httpx.post(f"{api_url}/graphql", json=query,
-                    headers={"Authorization": f"Bearer {tokens['admin']}"})
+    ok = httpx.post(
+        f"{api_url}/graphql", json=query, headers={"Authorization": f"Bearer {tokens['admin']}"}
+    )
     assert ok.status_code == 200 and ok.json()["data"]["district"]["name"]
 
 
@@ -270,8 +297,10 @@ def strict_url(city_engine):
 def _post(url: str, query: str, variables: dict | None = None, token: str | None = None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.post(
-        f"{url}/graphql", json={"query": query, "variables": variables or {}},
-        headers=headers, timeout=60,
+        f"{url}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers=headers,
+        timeout=60,
     )
 
 
@@ -296,13 +325,17 @@ def test_deep_wide_and_alias_flooded_queries_are_refused(strict_url, tokens):
 
 def test_oversized_bodies_and_batches_are_refused(strict_url, tokens):
     big = httpx.post(
-        f"{strict_url}/graphql", content=b"{" + b" " * 4_100_000 + b"}",
-        headers={"content-type": "application/json"}, timeout=60,
+        f"{strict_url}/graphql",
+        content=b"{" + b" " * 4_100_000 + b"}",
+        headers={"content-type": "application/json"},
+        timeout=60,
     )
     assert big.status_code == 413 and "larger than" in big.json()["errors"][0]["message"]
     batch = _post(
-        strict_url, "query($a: [String!]) { locateMany(addresses: $a) { __typename } }",
-        {"a": ["京口区"] * 10_001}, token=tokens["planner"],
+        strict_url,
+        "query($a: [String!]) { locateMany(addresses: $a) { __typename } }",
+        {"a": ["京口区"] * 10_001},
+        token=tokens["planner"],
     )
     _refused(batch, "over the limit of 10,000")
 

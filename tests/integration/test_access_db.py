@@ -48,8 +48,9 @@ def _direct(engine, sql: str, **params) -> int:
     ],
 )
 def test_row_level_security_hides_rows_outside_the_scope(city_engine, principal, prefix):
-    in_scope = "SELECT count(*) FROM households h JOIN grids g ON g.id = h.grid_id " \
-        "WHERE g.code LIKE :p"
+    in_scope = (
+        "SELECT count(*) FROM households h JOIN grids g ON g.id = h.grid_id WHERE g.code LIKE :p"
+    )
     expected = 0 if prefix is None else _direct(city_engine, in_scope, p=f"{prefix}%")
     assert _count(city_engine, principal, "SELECT count(*) FROM households") == expected
     walks = _count(city_engine, principal, "SELECT count(*) FROM household_walks")
@@ -144,8 +145,18 @@ def test_token_cli_create_list_revoke(city_engine):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([gridmap, *args], env=env, capture_output=True, text=True)
 
-    created = run("token", "create", "--role", "community_admin", "--area", A[:12],
-                  "--name", "cli token", "--expires", "7d")
+    created = run(
+        "token",
+        "create",
+        "--role",
+        "community_admin",
+        "--area",
+        A[:12],
+        "--name",
+        "cli token",
+        "--expires",
+        "7d",
+    )
     assert created.returncode == 0, created.stderr
     secret = created.stdout.strip()
     assert secret.startswith("gm_")
@@ -160,8 +171,11 @@ def test_token_cli_create_list_revoke(city_engine):
 
     env["GRIDMAP_MAPS_DIR"] = tempfile.mkdtemp(prefix="gridmap-maps-")
     assert run("map", "grid", A, "--audience", "staff").returncode == 0
-    entry = _direct(city_engine, "SELECT who || ' ' || channel || ' ' || action || ' ' || detail"
-                    " FROM audit_log ORDER BY id DESC LIMIT 1")
+    entry = _direct(
+        city_engine,
+        "SELECT who || ' ' || channel || ' ' || action || ' ' || detail"
+        " FROM audit_log ORDER BY id DESC LIMIT 1",
+    )
     assert entry.startswith("cli:") and f" cli wrote staff map {env['GRIDMAP_MAPS_DIR']}" in entry
     audit = run("audit", "--limit", "5")
     assert audit.returncode == 0 and "staff map" in audit.stdout + audit.stderr
