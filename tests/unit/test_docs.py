@@ -20,3 +20,24 @@ def test_every_setting_has_a_description():
 
 def test_readme_shows_the_two_commands():
     assert "make run" in README and "make test" in README
+
+
+def test_every_command_is_in_the_readme_table():
+    """Each ``gridmap`` command, and each command of a group, has a row in the CLI table."""
+    import importlib
+
+    from gridmap.cli import COMMAND_MODULES, app
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"gridmap.cli.{module}")
+    rows = [line for line in README.splitlines() if line.startswith("| `gridmap ")]
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert any(row.startswith(f"| `gridmap {name}") for row in rows), name
+    for group in app.registered_groups:
+        for command in group.typer_instance.registered_commands:
+            name = command.name or command.callback.__name__
+            assert any(
+                row.startswith(f"| `gridmap {group.name} ") and name in row.split("`")[1]
+                for row in rows
+            ), f"{group.name} {name}"
