@@ -207,7 +207,13 @@ def import_roads(engine: Engine, path: Path, progress: Progress | None = None) -
         household_examples=[dict(r) for r in examples],
         seconds=time.perf_counter() - started,
     )
-    log.info("imported roads from %s: %s", path, report)
+    log.info(
+        "imported roads from %s: %d edges, %.1f km; %d households off the network",
+        path,
+        report.edges,
+        report.total_km,
+        off,
+    )
     return report
 
 
