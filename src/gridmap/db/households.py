@@ -6,18 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-WRITABLE = (
-    "residents",
-    "party_member",
-    "hardship",
-    "subsistence",
-    "elderly_alone",
-    "disabled",
-    "rented",
-    "vacant",
-    "contact_name",
-    "contact_phone",
-)
+from gridmap.domain.hierarchy import FLAGS
+
+# What a household record holds beyond its place: the columns imports and edits may set.
+WRITABLE = ("residents", *FLAGS, "contact_name", "contact_phone")
 
 
 def update(conn: Connection, household_id: int, changes: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from gridmap.db.households import WRITABLE
 from gridmap.db.imports import POLYGONAL, reject
 
 _PUNCT = "'\\s*[、,，;；/|]\\s*'"
@@ -265,21 +266,7 @@ def write_households(conn: Connection, present: set[str]) -> tuple[int, int, lis
           AND h.unit_id IS NOT DISTINCT FROM r.unit_id AND h.room = r.room
     """)
     )
-    attrs = sorted(
-        present
-        & {
-            "residents",
-            "party_member",
-            "hardship",
-            "subsistence",
-            "elderly_alone",
-            "disabled",
-            "rented",
-            "vacant",
-            "contact_name",
-            "contact_phone",
-        }
-    )
+    attrs = sorted(present & set(WRITABLE))
     values = {a: (f"coalesce(r.{a}, 1)" if a == "residents" else f"r.{a}") for a in attrs}
     sets = ", ".join(
         [f"{a} = {v}" for a, v in values.items()] + ["geom = r.geom", "grid_id = r.grid_id"]
