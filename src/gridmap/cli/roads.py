@@ -50,13 +50,17 @@ def report_lines(r: RoadImport) -> list[str]:
     lines.append(
         f"stations: {r.stations_attached:,} of {r.stations:,} attached"
         + (
-            f"; further than {max_snap:.0f} m from any walkable edge: {r.stations_off_network}"
+            f"; {len(r.stations_off_network):,} further than {max_snap:.0f} m from any "
+            f"walkable edge: {_ids(r.stations_off_network)}"
             if r.stations_off_network
             else ""
         )
     )
     if r.stations_off_main:
-        lines.append(f"  on a piece of road cut off from the main network: {r.stations_off_main}")
+        lines.append(
+            f"  {len(r.stations_off_main):,} on a piece of road cut off from the largest "
+            f"component: {_ids(r.stations_off_main)}"
+        )
     lines.append(
         f"households: {r.households - r.households_off_network:,} of {r.households:,} on the "
         f"network; {r.households_off_network:,} further than {max_snap:.0f} m from any "
@@ -68,3 +72,8 @@ def report_lines(r: RoadImport) -> list[str]:
             f"{h['snap_m']:,.0f} m from the nearest edge at {h['lon']:.6f}, {h['lat']:.6f}"
         )
     return lines
+
+
+def _ids(ids: list[int], shown: int = 10) -> str:
+    more = f" … ({len(ids) - shown:,} more)" if len(ids) > shown else ""
+    return ", ".join(str(i) for i in ids[:shown]) + more
