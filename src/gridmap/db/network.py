@@ -32,11 +32,11 @@ class Network:
 def load_network(conn: Connection) -> Network:
     """Every walkable edge, in one statement."""
     sql = text("SELECT id, source, target, length_m FROM road_edges ORDER BY id")
-    rows = conn.execute(sql).all()
+    rows = conn.execute(sql).tuples().all()
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return Network(empty, empty, empty, np.zeros(0), empty)
-    array = np.array(rows, dtype=np.float64)
+    array = np.array([tuple(r) for r in rows], dtype=np.float64)  # plain tuples: no Row probing
     sources, targets = array[:, 1].astype(np.int64), array[:, 2].astype(np.int64)
     return Network(
         array[:, 0].astype(np.int64),

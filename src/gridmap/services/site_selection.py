@@ -164,7 +164,7 @@ def _candidates(conn: Connection, area_code: str) -> dict[str, np.ndarray]:
     if not rows:
         raise InvalidInput(f"no road junction lies inside {area_code} to put a station at")
     step = max(1, len(rows) // MAX_CANDIDATES)  # evenly thinned when there are very many
-    chosen = np.array(rows[::step], dtype=float)
+    chosen = np.array([tuple(r) for r in rows[::step]], dtype=float)
     return {"id": chosen[:, 0].astype(np.int64), "lon": chosen[:, 1], "lat": chosen[:, 2]}
 
 

@@ -188,7 +188,7 @@ def _update_households(  # type: ignore[no-untyped-def]
     ).all()
     if not rows:
         return 0
-    t = np.array(rows, dtype=float)
+    t = np.array([tuple(r) for r in rows], dtype=float)  # tuples: numpy probes Rows slowly
     src = np.searchsorted(graph.node_ids, t[:, 4].astype(np.int64))
     tgt = np.searchsorted(graph.node_ids, t[:, 5].astype(np.int64))
     via_src, via_tgt = dist[src] + t[:, 2] * t[:, 6], dist[tgt] + (1 - t[:, 2]) * t[:, 6]
