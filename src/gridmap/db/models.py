@@ -316,7 +316,9 @@ class NodeNearest(Base):
 
     node_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     kind: Mapped[str] = mapped_column(Text, primary_key=True)
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), index=True
+    )
     meters: Mapped[float] = mapped_column(Double)
 
 

@@ -32,7 +32,7 @@ class Network:
 def load_network(conn: Connection) -> Network:
     """Every walkable edge, in one statement."""
     sql = text("SELECT id, source, target, length_m FROM road_edges ORDER BY id")
-    rows = conn.execute(sql).tuples().all()
+    rows = conn.execute(sql).all()
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return Network(empty, empty, empty, np.zeros(0), empty)

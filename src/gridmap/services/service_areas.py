@@ -57,8 +57,13 @@ class Builder:
     from_utm: Transformer
 
 
-def prepare(conn: Connection, station_ids: Sequence[int] | None = None) -> Builder:
-    net = network.load_network(conn)
+def prepare(
+    conn: Connection, station_ids: Sequence[int] | None = None, net: network.Network | None = None
+) -> Builder:
+    """The builder for these stations (default: all); ``net`` saves loading it again.
+
+    For a few stations only the road geometry within the longest walk of them is read."""
+    net = net if net is not None else network.load_network(conn)
     if net.empty:
         raise InvalidInput("the walkable network is empty: load the demo or import roads first")
     rows = (
@@ -93,14 +98,21 @@ def prepare(conn: Connection, station_ids: Sequence[int] | None = None) -> Build
     zone = int((lon0 + 180) // 6) + 1
     to_utm = Transformer.from_crs("EPSG:4326", f"EPSG:{32600 + zone}", always_xy=True)
     from_utm = Transformer.from_crs(f"EPSG:{32600 + zone}", "EPSG:4326", always_xy=True)
-    wkb = conn.execute(text("SELECT id, ST_AsBinary(geom) FROM road_edges")).all()
-    geoms = dict(
-        zip((r[0] for r in wkb), shapely.from_wkb([bytes(r[1]) for r in wkb]), strict=True)
+    near = "" if station_ids is None else (
+        "WHERE geom && (SELECT ST_Expand(ST_Extent(geom), :deg) FROM stations"
+        " WHERE id = ANY(:ids))"
     )
-    lines = shapely.transform(
-        np.array([geoms[i] for i in net.edge_ids.tolist()]),
-        lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])),
-    )
+    wkb = conn.execute(
+        text(f"SELECT id, ST_AsBinary(geom) FROM road_edges {near}"),
+        {"ids": list(station_ids or []), "deg": walk_meters(MAX_MINUTES) / 80_000},
+    ).all()
+    lines = np.full(net.edge_ids.size, None, dtype=object)  # edges out of reach stay None
+    if wkb:
+        index = np.searchsorted(net.edge_ids, np.array([r[0] for r in wkb], dtype=np.int64))
+        lines[index] = shapely.transform(
+            shapely.from_wkb([bytes(r[1]) for r in wkb]),
+            lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])),
+        )
     src = np.searchsorted(net.node_ids, net.sources)
     tgt = np.searchsorted(net.node_ids, net.targets)
     order = np.argsort(np.concatenate([src, tgt]), kind="stable")
@@ -179,16 +191,19 @@ def _build_chunk(
 
 
 def build(
-    conn: Connection, station_ids: Sequence[int] | None = None, minutes: Sequence[int] = RINGS
+    conn: Connection,
+    station_ids: Sequence[int] | None = None,
+    minutes: Sequence[int] = RINGS,
+    net: network.Network | None = None,
 ) -> int:
     """(Re)build the service areas of these stations (default: all) at each of ``minutes``,
     in the caller's transaction; returns how many areas were written.  Other rings of the
-    stations are kept."""
+    stations are kept.  ``net``: the network, when the caller has loaded it already."""
     global _BUILDER
     for m in minutes:
         check_minutes(m)
     rings = [(m, walk_meters(m)) for m in sorted(set(minutes))]
-    b = prepare(conn, station_ids)
+    b = prepare(conn, station_ids, net)
     ids = [s["id"] for s in b.stations]
     db.delete_rings(
         conn, ids if station_ids is not None else db.all_station_ids(conn), [m for m, _ in rings]

@@ -81,7 +81,7 @@ def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) 
     )
     ids = np.array([a["id"] for a in attached])
     nearest = np.where(source[:n] >= n, ids[np.maximum(source[:n] - n, 0)], -1)
-    changed = _changed_nodes(conn, graph, kind, dist[:n], nearest)
+    changed = _changed_nodes(conn, graph, kind, station_id, dist[:n], nearest)
     edges = [e for e in (old_edge, new["edge_id"]) if e is not None]
     households = _update_households(
         conn,
@@ -93,7 +93,7 @@ def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) 
         nearest,
         [a for a in attached if a["kind"] == kind],
     )
-    service_areas.build(conn, [station_id])
+    service_areas.build(conn, [station_id], net=net)
     return Moved(station_id, new["snap_m"], reach_rows, int(changed.size), households)
 
 
@@ -117,29 +117,38 @@ def _replace_reach(conn: Connection, graph, station_id: int, virtual: int) -> in
 
 def _changed_nodes(
     conn: Connection,
-    graph,
+    graph,  # type: ignore[no-untyped-def]
     kind: str,
-    dist: np.ndarray,  # type: ignore[no-untyped-def]
+    station_id: int,
+    dist: np.ndarray,
     nearest: np.ndarray,
 ) -> np.ndarray:
-    """Rewrite node_nearest rows of this kind whose station or distance changed."""
+    """Rewrite node_nearest rows of this kind whose station or distance changed.
+
+    Only nodes the moved station served before or serves now can change: every other
+    station stays where it was."""
+    serves_now = np.flatnonzero(nearest == station_id)
     old = conn.execute(
-        text("SELECT node_id, station_id, meters FROM node_nearest WHERE kind = :k"), {"k": kind}
+        text(
+            "SELECT node_id, station_id, meters FROM node_nearest"
+            " WHERE kind = :k AND (station_id = :s OR node_id = ANY(:n))"
+        ),
+        {"k": kind, "s": station_id, "n": graph.node_ids[serves_now].tolist()},
     ).all()
+    table = np.array([tuple(r) for r in old], dtype=float).reshape(-1, 3)
+    served = np.searchsorted(graph.node_ids, table[:, 0].astype(np.int64))
+    nodes = np.union1d(serves_now, served)
     old_station = np.full(graph.n_nodes, -1)
     old_meters = np.full(graph.n_nodes, np.inf)
-    if old:
-        table = np.array(old, dtype=float)
-        index = np.searchsorted(graph.node_ids, table[:, 0].astype(np.int64))
-        old_station[index], old_meters[index] = table[:, 1].astype(np.int64), table[:, 2]
-    differs = (old_station != nearest) | (
+    old_station[served], old_meters[served] = table[:, 1].astype(np.int64), table[:, 2]
+    differs = (old_station[nodes] != nearest[nodes]) | (
         np.abs(
-            np.where(np.isfinite(dist), dist, -1)
-            - np.where(np.isfinite(old_meters), old_meters, -1)
+            np.where(np.isfinite(dist[nodes]), dist[nodes], -1)
+            - np.where(np.isfinite(old_meters[nodes]), old_meters[nodes], -1)
         )
         > 0.05
     )
-    changed = np.flatnonzero(differs)
+    changed = nodes[differs]
     node_ids = graph.node_ids[changed]
     conn.execute(
         text("DELETE FROM node_nearest WHERE kind = :k AND node_id = ANY(:n)"),
