@@ -31,6 +31,7 @@ from gridmap.settings import get_settings
 
 RINGS = (5, 10, 15)  # GB 50180-2018 life circles, in minutes
 MAX_MINUTES = 30
+QUAD_SEGS = 4  # segments per quarter circle of a buffer's round ends
 
 
 def walk_meters(minutes: float) -> float:
@@ -48,6 +49,8 @@ class Builder:
 
     graph: Graph
     lines: np.ndarray  # per edge: shapely LineString in UTM metres
+    buffered: np.ndarray  # per edge: its line buffered by buffer_m (whole edges reuse it)
+    buffer_m: float
     lengths: np.ndarray
     incident: list[np.ndarray]  # per node index: indices of the edges that touch it
     sources: np.ndarray  # per edge: node index of its source
@@ -98,21 +101,28 @@ def prepare(
     zone = int((lon0 + 180) // 6) + 1
     to_utm = Transformer.from_crs("EPSG:4326", f"EPSG:{32600 + zone}", always_xy=True)
     from_utm = Transformer.from_crs(f"EPSG:{32600 + zone}", "EPSG:4326", always_xy=True)
-    near = "" if station_ids is None else (
-        "WHERE geom && (SELECT ST_Expand(ST_Extent(geom), :deg) FROM stations"
-        " WHERE id = ANY(:ids))"
+    near = (
+        ""
+        if station_ids is None
+        else (
+            "WHERE geom && (SELECT ST_Expand(ST_Extent(geom), :deg) FROM stations"
+            " WHERE id = ANY(:ids))"
+        )
     )
     wkb = conn.execute(
         text(f"SELECT id, ST_AsBinary(geom) FROM road_edges {near}"),
         {"ids": list(station_ids or []), "deg": walk_meters(MAX_MINUTES) / 80_000},
     ).all()
     lines = np.full(net.edge_ids.size, None, dtype=object)  # edges out of reach stay None
+    buffered = lines.copy()
+    buffer_m = get_settings().service_area_buffer_m
     if wkb:
         index = np.searchsorted(net.edge_ids, np.array([r[0] for r in wkb], dtype=np.int64))
         lines[index] = shapely.transform(
             shapely.from_wkb([bytes(r[1]) for r in wkb]),
             lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])),
         )
+        buffered[index] = shapely.buffer(lines[index], buffer_m, quad_segs=QUAD_SEGS)
     src = np.searchsorted(net.node_ids, net.sources)
     tgt = np.searchsorted(net.node_ids, net.targets)
     order = np.argsort(np.concatenate([src, tgt]), kind="stable")
@@ -123,21 +133,33 @@ def prepare(
     edge_index = {e: i for i, e in enumerate(net.edge_ids.tolist())}
     for s in stations:
         s["edge"] = edge_index[s["edge_id"]]
-    return Builder(graph, lines, net.lengths, incident, src, tgt, stations, to_utm, from_utm)
+    return Builder(
+        graph,
+        lines,
+        buffered,
+        buffer_m,
+        net.lengths,
+        incident,
+        src,
+        tgt,
+        stations,
+        to_utm,
+        from_utm,
+    )
 
 
-def _area(b: Builder, k: int, dist: np.ndarray, meters: float, buffer_m: float):  # type: ignore[no-untyped-def]
+def _area(b: Builder, k: int, dist: np.ndarray, meters: float):  # type: ignore[no-untyped-def]
     """The buffered union of what station ``k`` reaches within ``meters`` (WGS84)."""
     n = b.graph.n_nodes
     reached = np.flatnonzero(dist[:n] <= meters)
-    stretches = []
+    whole_buffers, stretches = [], []
     if reached.size:
         edges = np.unique(np.concatenate([b.incident[i] for i in reached]))
         lengths = b.lengths[edges]
         src_left = np.maximum(meters - dist[b.sources[edges]], 0)
         tgt_left = np.maximum(meters - dist[b.targets[edges]], 0)
         whole = src_left + tgt_left >= lengths
-        stretches += list(b.lines[edges[whole]])
+        whole_buffers = list(b.buffered[edges[whole]])
         for j in np.flatnonzero(~whole):
             line, length = b.lines[edges[j]], lengths[j]
             if src_left[j] > 0:
@@ -150,9 +172,10 @@ def _area(b: Builder, k: int, dist: np.ndarray, meters: float, buffer_m: float):
         line, length = b.lines[station["edge"]], b.lengths[station["edge"]]
         at = station["fraction"] * length
         stretches.append(substring(line, max(0.0, at - reach), min(length, at + reach)))
-    if not stretches:
+    if not stretches and not whole_buffers:
         return None
-    polygon = shapely.union_all(shapely.buffer(np.array(stretches), buffer_m, quad_segs=4))
+    pieces = shapely.buffer(np.array(stretches), b.buffer_m, quad_segs=QUAD_SEGS)
+    polygon = shapely.union_all(np.concatenate([np.array(whole_buffers, dtype=object), pieces]))
     return shapely.transform(
         polygon, lambda xy: np.column_stack(b.from_utm.transform(xy[:, 0], xy[:, 1]))
     )
@@ -164,7 +187,7 @@ _BUILDER: Builder | None = None  # the builder a forked worker inherits
 
 
 def _build_chunk(
-    start: int, stop: int, rings: list[tuple[int, float]], buffer_m: float
+    start: int, stop: int, rings: list[tuple[int, float]]
 ) -> list[tuple[int, int, str]]:
     """Areas of stations ``start:stop`` of the inherited builder, as hex EWKB."""
     b = _BUILDER
@@ -176,7 +199,7 @@ def _build_chunk(
     rows = []
     for row, k in enumerate(chunk.tolist()):
         for m, d in rings:
-            area = _area(b, k, dist[row], d, buffer_m)
+            area = _area(b, k, dist[row], d)
             wkb = (
                 ""
                 if area is None
@@ -208,7 +231,6 @@ def build(
     db.delete_rings(
         conn, ids if station_ids is not None else db.all_station_ids(conn), [m for m, _ in rings]
     )
-    buffer_m = get_settings().service_area_buffer_m
     chunks = [(start, min(start + CHUNK, len(ids))) for start in range(0, len(ids), CHUNK)]
     _BUILDER = b
     try:
@@ -219,13 +241,10 @@ def build(
                     _build_chunk,
                     *zip(*chunks, strict=True),
                     [rings] * len(chunks),
-                    [buffer_m] * len(chunks),
                 )
                 rows = [row for part in parts for row in part]
         else:
-            rows = [
-                row for start, stop in chunks for row in _build_chunk(start, stop, rings, buffer_m)
-            ]
+            rows = [row for start, stop in chunks for row in _build_chunk(start, stop, rings)]
     finally:
         _BUILDER = None
     copy_lines(
