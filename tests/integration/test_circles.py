@@ -172,6 +172,18 @@ def test_empty_network_is_refused(toy):
             site_selection.suggest(conn, GRID, kind=KIND)
 
 
+def test_without_roads_every_household_is_out_of_reach(toy):
+    from gridmap.services.walking import refresh_reach
+
+    with toy.begin() as conn:
+        build_world(conn, roads=[((0, 0), (100, 0))], stations=[(KIND, 0, 0)], households=[(50, 5)])
+        conn.execute(text("TRUNCATE road_edges, road_nodes CASCADE"))
+        refresh_reach(conn)
+        found = audit.coverage(conn, GRID, 15, [KIND])
+        assert (found.area.overall.total, found.area.overall.covered) == (1, 0)
+        conn.rollback()
+
+
 def test_an_uncached_ring_is_built_once_and_keeps_the_others(toy):
     from concurrent.futures import ThreadPoolExecutor
 

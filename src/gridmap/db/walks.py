@@ -34,6 +34,13 @@ class Attachments:
     length: np.ndarray
     snap: np.ndarray
 
+    @classmethod
+    def nowhere(cls, n: int) -> Attachments:
+        """``n`` households with no walkable edge at all (the network is empty)."""
+        zeros = np.zeros(n)
+        ints = zeros.astype(np.int64)
+        return cls(np.zeros(n, dtype=bool), ints, ints, ints, zeros, zeros, np.full(n, np.inf))
+
 
 def household_points(conn: Connection, area_code: str | None = None) -> HouseholdPoints:
     """Every household (of an area) with its grid code and point."""

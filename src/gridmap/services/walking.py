@@ -109,9 +109,11 @@ def refresh_reach(conn: Connection, progress: Callable[[str], None] | None = Non
     each kind, and each household's walk to the nearest station of each kind."""
     net = db.load_network(conn)
     stations = db.station_points(conn)
-    if net.empty or not stations:
+    if net.empty or not stations:  # every household is then out of reach of every kind
         db.replace_reach(conn, [], [], [])
-        walks.replace_household_walks(conn, [], [], {}, kinds=[])
+        households = walks.household_points(conn)
+        nowhere = walks.Attachments.nowhere(households.ids.size)
+        walks.replace_household_walks(conn, households, nowhere, {}, kinds=[])
         return ReachStats(len(stations), [s["id"] for s in stations], 0, 0)
     attached = db.attach_points(conn, [s["lon"] for s in stations], [s["lat"] for s in stations])
     max_snap = get_settings().max_snap_m
