@@ -21,15 +21,18 @@ depends_on: str | Sequence[str] | None = None
 
 ROLES = "'public', 'grid_worker', 'community_admin', 'street_admin', 'planner', 'admin'"
 
-# Each predicate starts with initplans (evaluated once per statement): all, or none, in scope.
-SCOPED_GRIDS = "SELECT id FROM grids WHERE gridmap_in_scope(code)"
+# The scope's patterns are read once per statement (an initplan), then matched per row.
+IN_SCOPE = "LIKE ANY (CAST((SELECT gridmap_scope()) AS text[]))"
 VISIBLE = {
-    "households": f"grid_id IN ({SCOPED_GRIDS})",
-    "household_walks": "gridmap_in_scope(grid_code)",
+    "households": f"grid_id IN (SELECT id FROM grids WHERE code {IN_SCOPE})",
+    "household_walks": f"grid_code {IN_SCOPE}",
+    # People are looked up a few at a time: correlated index lookups, not whole-table hashes.
     "people": (
-        f"grid_id IN ({SCOPED_GRIDS}) OR gridmap_in_scope(community_code)"
-        f" OR building_id IN (SELECT id FROM buildings WHERE grid_id IN ({SCOPED_GRIDS}))"
-        f" OR household_id IN (SELECT id FROM households)"
+        f"EXISTS (SELECT 1 FROM grids g WHERE g.id = people.grid_id AND g.code {IN_SCOPE})"
+        f" OR people.community_code {IN_SCOPE}"
+        " OR EXISTS (SELECT 1 FROM buildings b JOIN grids g ON g.id = b.grid_id"
+        f" WHERE b.id = people.building_id AND g.code {IN_SCOPE})"
+        " OR EXISTS (SELECT 1 FROM households h WHERE h.id = people.household_id)"
     ),
 }
 WRITABLE_HOUSEHOLD_COLUMNS = (
@@ -99,8 +102,6 @@ def upgrade() -> None:
         """
         CREATE FUNCTION gridmap_scope() RETURNS text[] LANGUAGE sql STABLE AS
         $$ SELECT string_to_array(nullif(current_setting('gridmap.scope', true), ''), ',') $$;
-        CREATE FUNCTION gridmap_in_scope(code text) RETURNS boolean LANGUAGE sql STABLE AS
-        $$ SELECT coalesce(code LIKE ANY (gridmap_scope()), false) $$;
         """
     )
     for table, predicate in VISIBLE.items():
@@ -121,7 +122,6 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY IF EXISTS scoped_read ON {table}")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     op.execute("DROP POLICY IF EXISTS scoped_write ON households")
-    op.execute("DROP FUNCTION gridmap_in_scope(text)")
     op.execute("DROP FUNCTION gridmap_scope()")
     op.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gridmap_api")
     op.execute("REVOKE USAGE ON SCHEMA public FROM gridmap_api")

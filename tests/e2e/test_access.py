@@ -354,3 +354,27 @@ def test_rate_limit_is_per_token_and_answers_429(strict_url, tokens):
     assert limited.status_code == 429
     assert "rate limit" in limited.json()["errors"][0]["message"]
     assert _post(strict_url, query, token=tokens["street_admin"]).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_household_layer_holds_only_the_callers_households(graphql, world, role):
+    body = graphql(
+        'query($c: String!) { layer(name: "households", areaCode: $c) }',
+        {"c": A[:12]},  # the whole community of A and B
+        role=_as(role),
+    )
+    if not SEES[role]:
+        assert body["data"] is None and "personal data" in body["errors"][0]["message"]
+        return
+    features = body["data"]["layer"]["features"]
+    seen = {A, B} & SEES[role]
+    assert len(features) >= sum(world[g]["households"] for g in seen)
+    for grid in {A, B} - SEES[role]:
+        g = world[grid]
+        inside = [
+            f
+            for f in features
+            if g["w"] <= f["geometry"]["coordinates"][0] <= g["e"]
+            and g["s"] <= f["geometry"]["coordinates"][1] <= g["n"]
+        ]
+        assert len(inside) < world[grid]["households"]  # the neighbour's rows are not there

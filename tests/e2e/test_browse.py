@@ -1,5 +1,7 @@
 """Browsing the hierarchy and the layers over HTTP: codes, filters, pagination, errors."""
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -128,3 +130,47 @@ def test_households_by_area_paginate(graphql):
 def test_bad_filters_are_clear_errors(graphql, where, message):
     body = graphql("{ stations(first: 5, where: " + where + ") { totalCount } }")
     assert message in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("name", ["grids", "stations", "service_areas", "circles", "buildings"])
+def test_public_layers_for_front_ends(graphql, city_engine, name):
+    community = "321102001001"
+    body = graphql(
+        "query($n: String!, $c: String!) { layer(name: $n, areaCode: $c, minutes: 10) }",
+        {"n": name, "c": community},
+    )
+    layer = body["data"]["layer"]
+    assert layer["type"] == "FeatureCollection" and layer["features"]
+    with city_engine.connect() as conn:
+        grids = conn.execute(
+            text("SELECT count(*) FROM grids WHERE community_code = :c AND valid_to IS NULL"),
+            {"c": community},
+        ).scalar_one()
+        buildings = conn.execute(
+            text(
+                """SELECT count(DISTINCT h.building_id) FROM households h
+                   JOIN grids g ON g.id = h.grid_id WHERE g.community_code = :c"""
+            ),
+            {"c": community},
+        ).scalar_one()
+    if name == "grids":
+        assert len(layer["features"]) == grids
+        assert all(f["properties"]["worker"] is None for f in layer["features"])
+    if name == "buildings":
+        assert len(layer["features"]) == buildings
+        assert sum(f["properties"]["households"] for f in layer["features"]) > 0
+    if name in ("service_areas", "circles"):
+        assert {f["properties"]["minutes"] for f in layer["features"]} == {10}
+    assert "contact" not in json.dumps(layer, ensure_ascii=False)
+
+
+def test_layer_bad_input_is_a_clear_error(graphql):
+    for variables, words in (
+        ({"n": "people", "c": "321102001001"}, "layer must be one of"),
+        ({"n": "grids", "c": "999999999999"}, "no area"),
+        ({"n": "grids", "c": "12"}, "not valid"),
+    ):
+        body = graphql(
+            "query($n: String!, $c: String!) { layer(name: $n, areaCode: $c) }", variables
+        )
+        assert body["data"] is None and words in body["errors"][0]["message"]

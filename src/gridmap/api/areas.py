@@ -12,6 +12,7 @@ from gridmap.api.types import (
     AREA_TYPES,
     Community,
     District,
+    GeoJSON,
     Grid,
     HouseholdCounts,
     Station,
@@ -20,6 +21,7 @@ from gridmap.api.types import (
 from gridmap.db import areas, browse
 from gridmap.domain.hierarchy import area_level
 from gridmap.errors import InvalidInput, NotFound
+from gridmap.services import mapping
 
 
 @strawberry.input(description="A point in WGS84 and a radius in metres.")
@@ -143,6 +145,23 @@ class AreasQuery:
         area_level(area_code)
         row = await info.context.loader(areas.household_counts, aggregate=True).load(area_code)
         return HouseholdCounts(**{k: row[k] for k in HouseholdCounts.__annotations__})
+
+    @strawberry.field(
+        description="One map layer of an area as a GeoJSON FeatureCollection: grids (with "
+        "households and 15-minute coverage), stations, service_areas, circles (straight-line), "
+        "buildings (household counts) or households (personal data: staff of the area only)."
+    )
+    async def layer(
+        self, info: Info[Context, None], name: str, area_code: str, minutes: int = 15
+    ) -> GeoJSON:
+        if name == "households":
+            info.context.principal.require_personal("households")
+            found = await info.context.run(lambda c: mapping.layer(c, name, area_code, minutes))
+            info.context.audit("read household layer", f"{area_code}: {len(found['features'])}")
+            return found
+        return await info.context.run_aggregate(
+            lambda c: mapping.layer(c, name, area_code, minutes)
+        )
 
     @strawberry.field(description="Current grids ordered by code.")
     async def grids(

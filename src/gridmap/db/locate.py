@@ -70,18 +70,20 @@ def nearest_grids(
 
 
 _PEOPLE = text("""
+    WITH c AS MATERIALIZED (  -- plain ids first: row security cannot use an index on
+        SELECT id AS key, coalesce(central_household_id, id) AS central  -- an expression
+        FROM households WHERE id = ANY(:household_ids)
+    )
     SELECT 'staff' AS what, p.grid_id AS key, p.role, p.name, p.phone,
            NULL AS building, NULL AS unit, NULL AS room, p.id AS sort
     FROM people p
     WHERE p.grid_id = ANY(:grid_ids) AND p.role IN (:worker, :head, :secretary)
     UNION ALL
-    SELECT 'central', h.id, p.role, p.name, p.phone, b.number, u.number, ch.room, p.id
-    FROM households h
-    JOIN households ch ON ch.id = coalesce(h.central_household_id, h.id)
+    SELECT 'central', c.key, p.role, p.name, p.phone, b.number, u.number, ch.room, p.id
+    FROM c JOIN households ch ON ch.id = c.central
     JOIN buildings b ON b.id = ch.building_id
     LEFT JOIN units u ON u.id = ch.unit_id
     JOIN people p ON p.household_id = ch.id AND p.role = :central
-    WHERE h.id = ANY(:household_ids)
     ORDER BY what, key, role, sort
 """).bindparams(
     bindparam("grid_ids", type_=ARRAY(Integer)),

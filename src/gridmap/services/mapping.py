@@ -232,3 +232,30 @@ def write_all(engine: Engine) -> list[Path]:
             ).scalars()
         )
     return [make_map(engine, code) for code in codes]
+
+
+# The layers front ends fetch one at a time; ``households`` is personal data, the rest not.
+LAYERS = ("grids", "stations", "service_areas", "circles", "buildings", "households")
+
+
+def layer(conn: Connection, name: str, code: str, minutes: int = 15) -> dict[str, Any]:
+    """One map layer of an area as a GeoJSON FeatureCollection (WGS84, ~1 m precision)."""
+    if name not in LAYERS:
+        raise InvalidInput(f"layer must be one of {', '.join(LAYERS)}, not {name!r}")
+    area_level(code)
+    check_minutes(minutes)
+    if layers.area_name(conn, code) is None:
+        raise NotFound(f"no area with code {code}")
+    positions = list(audit.kind_positions(conn, CIRCLE_KINDS).values())
+    meters = walk_meters(minutes)
+    if name == "grids":
+        return layers.grids(conn, code, positions, meters, personal=False)
+    if name == "buildings":
+        return layers.buildings(conn, code, positions, meters)
+    if name == "households":
+        return layers.households(conn, code, positions, meters)
+    stations = layers.stations(conn, code, STATION_MARGIN_M)
+    if name == "stations":
+        return stations
+    ids = [f["properties"]["id"] for f in stations["features"]]
+    return layers.service_areas(conn, ids, minutes, circle=name == "circles")
