@@ -1,5 +1,6 @@
 """The floor for locate over HTTP: a bare Starlette endpoint running the same lookup SQL as
-the GraphQL ``locate`` query (grid, staff and walking reach), with no GraphQL around it."""
+the GraphQL ``locate`` query of a public caller (scope, grid and walking reach), with no
+GraphQL around it."""
 
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ def create_app() -> Starlette:
     def lookup(body: dict) -> dict:
         with engine.connect() as conn:
             enter_scope(conn, ANONYMOUS)  # the same access control as the API's requests
-            if "address" in body:
-                found = locate.locate_addresses(conn, [body["address"]])[0]
+            if "address" in body:  # as for the API's public callers: no staff lookup
+                found = locate.locate_addresses(conn, [body["address"]], people=False)[0]
             else:
                 point = locate.PointQuery(body["lon"], body["lat"])
-                found = locate.locate_points(conn, [point])[0]
+                found = locate.locate_points(conn, [point], people=False)[0]
             if not isinstance(found, locate.Located):
                 return {"type": type(found).__name__}
             key = (found.lon, found.lat)

@@ -1,8 +1,8 @@
 """Map layers as GeoJSON FeatureCollections, each built by one SQL statement.
 
-Coordinates are rounded to 5 decimals (~1 m).  Which personal data a layer carries is
-decided by the caller (``personal``): names, phones and per-household sensitive flags are
-never selected for the public.
+Coordinates are rounded to 5 decimals (~1 m); service areas are simplified by ~2 m.  Which
+personal data a layer carries is decided by the caller (``personal``): names, phones and
+per-household sensitive flags are never selected for the public.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from gridmap.domain.hierarchy import BLUE_FLAGS, GRID_WORKER, RED_FLAGS, YELLOW_
 
 Collection = dict[str, Any]
 _DIGITS = 5
+_SIMPLIFY = 0.00002  # degrees (~2 m): service areas lose vertices no map can show
 
 
 def _collection(conn: Connection, sql: str, params: dict) -> Collection:
@@ -80,20 +81,25 @@ def stations(conn: Connection, area_code: str, margin_m: float) -> Collection:
         LEFT JOIN (SELECT sid, count(*) AS n FROM household_walks w, unnest(w.stations) sid
                    WHERE w.grid_code LIKE :area || '%' GROUP BY sid) served
                ON served.sid = s.id
-        WHERE EXISTS (SELECT 1 FROM {_area_table(area_code)} a WHERE a.code = :area
-                      AND ST_DWithin(a.geom::geography, s.geom::geography, :margin))
+        WHERE EXISTS (
+            SELECT 1 FROM {_area_table(area_code)} a WHERE a.code = :area
+            AND (ST_Intersects(a.geom, s.geom)  -- planar and cached; metres only near the edge
+                 OR (ST_Expand(a.geom, :degrees) && s.geom
+                     AND ST_DWithin(a.geom::geography, s.geom::geography, :margin))))
     """
-    return _collection(conn, sql, {"area": area_code, "margin": margin_m})
+    params = {"area": area_code, "margin": margin_m, "degrees": margin_m / 60_000}
+    return _collection(conn, sql, params)
 
 
 def service_areas(
     conn: Connection, station_ids: list[int], minutes: int, circle: bool
 ) -> Collection:
-    geom = "sa.circle" if circle else "sa.geom"
+    column = "sa.circle" if circle else "sa.geom"
+    geom = f"ST_SimplifyPreserveTopology({column}, {_SIMPLIFY})"
     props = "json_build_object('station', s.name, 'kind', s.kind, 'minutes', sa.minutes)"
     sql = f"""SELECT {_feature(geom, props)} FROM service_areas sa
               JOIN stations s ON s.id = sa.station_id
-              WHERE sa.station_id = ANY(:ids) AND sa.minutes = :m AND {geom} IS NOT NULL"""
+              WHERE sa.station_id = ANY(:ids) AND sa.minutes = :m AND {column} IS NOT NULL"""
     return _collection(conn, sql, {"ids": station_ids, "m": minutes})
 
 

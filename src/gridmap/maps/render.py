@@ -38,7 +38,7 @@ class DataLayer(Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+        var {{ this.get_name() }} = L.geoJSON(gridmapFeatures({{ this.data }}), {
             pointToLayer: {{ this.point }},
             style: {{ this.style }},
             onEachFeature: function (f, layer) {
@@ -64,8 +64,38 @@ class DataLayer(Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "DataLayer"
-        self.data = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        self.data = json.dumps(_compact(data), ensure_ascii=False, separators=(",", ":"))
         self.point, self.style, self.popup = point, style, popup
+
+
+# Point layers travel as columns (x, y and one array per property) and become GeoJSON in
+# the browser: a household costs ~40 bytes instead of ~130.
+EXPAND = """
+function gridmapFeatures(d) {
+    if (d.type === 'FeatureCollection') { return d; }
+    var features = new Array(d.x.length), keys = Object.keys(d.p);
+    for (var i = 0; i < d.x.length; i++) {
+        var props = {};
+        for (var k = 0; k < keys.length; k++) { props[keys[k]] = d.p[keys[k]][i]; }
+        features[i] = {type: 'Feature', properties: props,
+                       geometry: {type: 'Point', coordinates: [d.x[i], d.y[i]]}};
+    }
+    return {type: 'FeatureCollection', features: features};
+}
+"""
+
+
+def _compact(data: dict) -> dict:
+    """A FeatureCollection of points as columns; anything else unchanged."""
+    features = data["features"]
+    if not features or any(f["geometry"]["type"] != "Point" for f in features):
+        return data
+    keys = list(dict.fromkeys(k for f in features for k in f["properties"]))
+    return {
+        "x": [f["geometry"]["coordinates"][0] for f in features],
+        "y": [f["geometry"]["coordinates"][1] for f in features],
+        "p": {k: [f["properties"].get(k) for f in features] for k in keys},
+    }
 
 
 @dataclass
@@ -154,6 +184,7 @@ def render(spec: MapSpec) -> str:
         name="底图 basemap",
         subdomains="1234" if spec.basemap == "amap" else "abc",
     ).add_to(m)
+    m.get_root().script.add_child(Element(EXPAND))
     for name, data, options in spec.layers:
         DataLayer(data, name, **options).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
