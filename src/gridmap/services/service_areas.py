@@ -31,7 +31,7 @@ from gridmap.settings import get_settings
 
 RINGS = (5, 10, 15)  # GB 50180-2018 life circles, in minutes
 MAX_MINUTES = 30
-QUAD_SEGS = 4  # segments per quarter circle of a buffer's round ends
+QUAD_SEGS = 3  # segments per quarter circle of a buffer's round ends
 
 
 def walk_meters(minutes: float) -> float:
