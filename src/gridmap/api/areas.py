@@ -17,6 +17,7 @@ from gridmap.api.types import (
     HouseholdCounts,
     Station,
     Street,
+    parse_id,
 )
 from gridmap.db import areas, browse
 from gridmap.domain.hierarchy import area_level
@@ -61,16 +62,10 @@ class LayerFilter:
             near = (n.lon, n.lat, n.within_meters)
         if self.search is not None and len(self.search) > 100:
             raise InvalidInput("search text is longer than 100 characters")
-        ids = tuple(_id(i) for i in self.ids or ())
+        ids = tuple(parse_id(i) for i in self.ids or ())
         if len(ids) > 1000:
             raise InvalidInput("ids takes at most 1000 ids")
         return browse.Filter(tuple(self.kinds or ()), self.area_code, bbox, near, self.search, ids)
-
-
-def _id(value: strawberry.ID) -> int:
-    if not str(value).isdigit() or len(str(value)) > 18:
-        raise InvalidInput(f"id {str(value)[:20]!r} is not a number")
-    return int(value)
 
 
 @strawberry.type(description="户: a household (flags drive the 分级分色 map).")

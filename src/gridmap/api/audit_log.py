@@ -9,7 +9,7 @@ from anyio import to_thread
 from strawberry.types import Info
 
 from gridmap.api.context import Context
-from gridmap.errors import InvalidInput
+from gridmap.api.types import parse_id
 from gridmap.services import access
 
 
@@ -36,9 +36,7 @@ class AuditQuery:
         who: str | None = None,
     ) -> list[AuditEntry]:
         info.context.principal.require_admin("the audit log")
-        if before is not None and not str(before).isdigit():
-            raise InvalidInput(f"before {str(before)[:20]!r} is not an audit entry id")
-        before_id = int(before) if before is not None else None
+        before_id = parse_id(before, "audit entry id") if before is not None else None
         rows = await to_thread.run_sync(
             lambda: access.audit_entries(info.context.engine, first, before_id, who)
         )

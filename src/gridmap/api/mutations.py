@@ -6,10 +6,10 @@ import strawberry
 from anyio import to_thread
 from strawberry.types import Info
 
-from gridmap.api.areas import Household, LayerFilter, _id, household_from_row
+from gridmap.api.areas import Household, LayerFilter, household_from_row
 from gridmap.api.context import Context
 from gridmap.api.locate import PointInput
-from gridmap.api.types import Station
+from gridmap.api.types import Station, parse_id
 from gridmap.db import browse, households
 from gridmap.db import reach as stations_db
 from gridmap.errors import InvalidInput, NotFound
@@ -49,7 +49,7 @@ class Mutation:
         self, info: Info[Context, None], id: strawberry.ID, changes: HouseholdChanges
     ) -> Household:
         info.context.principal.require_writer("households")
-        household_id, values = _id(id), changes.to_dict()
+        household_id, values = parse_id(id, "household id"), changes.to_dict()
 
         def write(conn):  # type: ignore[no-untyped-def]
             if not households.update(conn, household_id, values):
@@ -65,7 +65,7 @@ class Mutation:
     async def move_station(
         self, info: Info[Context, None], id: strawberry.ID, point: PointInput
     ) -> Station:
-        station_id = _id(id)
+        station_id = parse_id(id, "station id")
         rows = await info.context.run(lambda c: stations_db.stations_by_id(c, [station_id]))
         if station_id not in rows:
             raise NotFound(f"no station with id {station_id}")

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gridmap.api.context import Context
-from gridmap.api.types import GeoJSON, HouseholdCounts, Station
+from gridmap.api.types import GeoJSON, HouseholdCounts, Station, parse_id
 from gridmap.db import reach as stations_db
 from gridmap.domain.hierarchy import FLAGS
 from gridmap.services import audit, planning, site_selection
@@ -164,7 +164,7 @@ class PlanningQuery:
     ) -> ServiceArea:
         from anyio import to_thread
 
-        sid = _station_id(station_id)
+        sid = parse_id(station_id, "station id")
         found = await to_thread.run_sync(planning.service_area, info.context.engine, sid, minutes)
         station = (await _stations(info, [sid]))[sid]
         return ServiceArea(
@@ -275,12 +275,3 @@ class PlanningQuery:
                 for s in found.steps
             ],
         )
-
-
-def _station_id(value: strawberry.ID) -> int:
-    from gridmap.errors import InvalidInput
-
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"station id {str(value)[:20]!r} is not a number") from None

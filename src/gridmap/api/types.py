@@ -16,6 +16,7 @@ from strawberry.types import Info
 from gridmap.api.context import Context
 from gridmap.db import areas
 from gridmap.db import locate as db_locate
+from gridmap.errors import InvalidInput
 from gridmap.services.mapping import map_url
 
 GeoJSON = NewType("GeoJSON", object)
@@ -25,6 +26,14 @@ GEOJSON_SCALAR = strawberry.scalar(
     serialize=lambda v: v,
     parse_value=lambda v: v,
 )
+
+
+def parse_id(value: strawberry.ID, what: str = "id") -> int:
+    """An ID argument as the integer key it stands for, or a clear error."""
+    text = str(value)
+    if not text.isdigit() or len(text) > 18:
+        raise InvalidInput(f"{what} {text[:20]!r} is not a number")
+    return int(text)
 
 
 def _fields(cls: type, row, **extra):  # type: ignore[no-untyped-def]
