@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, text
 
@@ -23,6 +23,30 @@ DOMAIN_TABLES = (  # children first, so that deleting in this order respects for
     "road_edges",
     "road_nodes",
 )
+
+
+def copy_value(value: object) -> str:
+    """A value in COPY's text format: NULL as ``\\N``, booleans as t/f, lists as arrays,
+    and backslashes, tabs and line breaks escaped."""
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, list):
+        value = "{" + ",".join(_array_element(v) for v in value) + "}"
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _array_element(value: object) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class _LineStream(io.RawIOBase):
@@ -51,6 +75,13 @@ def copy_lines(conn: Connection, table: str, columns: Iterable[str], lines: Iter
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     cursor.copy_expert(sql, io.BufferedReader(_LineStream(lines), buffer_size=1 << 20))
+
+
+def copy_rows(
+    conn: Connection, table: str, columns: Iterable[str], rows: Iterable[Sequence[object]]
+) -> None:
+    """COPY Python values (see :func:`copy_value`) into ``table``."""
+    copy_lines(conn, table, columns, ("\t".join(map(copy_value, row)) + "\n" for row in rows))
 
 
 def clear_domain_tables(conn: Connection) -> None:

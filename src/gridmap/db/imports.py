@@ -9,12 +9,12 @@ rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from gridmap.db.bulk import copy_lines
+from gridmap.db.bulk import copy_rows
 
 SQL_TYPES = {"text": "text", "integer": "integer", "boolean": "boolean", "date": "date"}
 EXTRA_COLUMNS = {
@@ -60,26 +60,9 @@ def create_staging(conn: Connection, layer: str, fields: Sequence[tuple[str, str
     conn.execute(text(f"CREATE TEMP TABLE import_rows ({', '.join(columns)}) ON COMMIT DROP"))
 
 
-def _escape(value: object) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
-
-
 def stage(conn: Connection, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """COPY prepared rows (values in ``columns`` order) into the staging table."""
-    lines: Iterator[str] = ("\t".join(map(_escape, row)) + "\n" for row in rows)
-    copy_lines(conn, "import_rows", columns, lines)
+    copy_rows(conn, "import_rows", columns, rows)
 
 
 def analyze(conn: Connection) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Double
 
-from gridmap.db.bulk import copy_lines
+from gridmap.db.bulk import copy_lines, copy_value
 
 
 @dataclass(frozen=True)
@@ -172,15 +172,6 @@ NETWORK_TABLES = (  # the road network and every cache derived from it
 )
 
 
-def copy_text(value: str | None) -> str:
-    """A value escaped for COPY's text format (NULL as ``\\N``)."""
-    if value is None:
-        return r"\N"
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
-
-
 def replace_network(
     conn: Connection,
     nodes: Iterable[tuple[int, float, float]],
@@ -202,7 +193,7 @@ def replace_network(
         "road_edges",
         ("id", "source", "target", "length_m", "cost", "reverse_cost", "kind", "name", "geom"),
         (
-            f"{i}\t{s}\t{t}\t{m:.2f}\t{m:.2f}\t{m:.2f}\t{copy_text(k)}\t{copy_text(n)}\t{g}\n"
+            f"{i}\t{s}\t{t}\t{m:.2f}\t{m:.2f}\t{m:.2f}\t{copy_value(k)}\t{copy_value(n)}\t{g}\n"
             for i, s, t, m, k, n, g in edges
         ),
     )

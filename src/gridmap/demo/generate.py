@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -467,21 +466,3 @@ class _Builder:
                 name,
                 ewkb(line),
             )
-
-
-def rows_as_text(table: Table) -> Iterator[str]:
-    """COPY text format lines for a table's rows."""
-    for row in table.rows:
-        yield "\t".join(_copy_value(v) for v in row) + "\n"
-
-
-def _copy_value(value: object) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, list):
-        return "{" + ",".join(f'"{v}"' for v in value) + "}"
-    return str(value)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 
-from gridmap.db.bulk import clear_domain_tables, copy_lines, reset_sequences
-from gridmap.demo.generate import generate, rows_as_text
+from gridmap.db.bulk import clear_domain_tables, copy_rows, reset_sequences
+from gridmap.demo.generate import generate
 from gridmap.services import service_areas
 from gridmap.services.walking import refresh_reach
 
@@ -34,7 +34,7 @@ def load_demo(
     with engine.begin() as conn:
         clear_domain_tables(conn)
         for name, table in data.tables.items():
-            copy_lines(conn, name, table.columns, rows_as_text(table))
+            copy_rows(conn, name, table.columns, table.rows)
             if progress:
                 progress(name, len(table.rows))
         conn.execute(text(STATION_SERVES_GRIDS_SQL))
