@@ -257,6 +257,21 @@ def test_moving_a_station_updates_the_caches_like_a_full_refresh(toy):
         assert area  # its rings were rebuilt at the new place
 
 
+def test_moving_a_station_by_a_gcj02_point_lands_on_its_true_position(toy):
+    from gridmap.geo import crs
+    from gridmap.services.stations import move_station
+
+    with toy.begin() as conn:
+        build_world(conn, roads=[((0, 0), (1000, 0))], stations=[(KIND, 0, 5)], households=[])
+    lon, lat = lonlat(600, 5)
+    gx, gy = crs.from_wgs84(lon, lat, "GCJ02")
+    moved = move_station(toy, 1, gx, gy, "GCJ02")  # committed: the next test rebuilds
+    assert moved.station_id == 1 and moved.snap_m < 10
+    with toy.connect() as conn:
+        x, y = conn.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM stations")).one()
+    assert (x, y) == pytest.approx((lon, lat), abs=1e-6)
+
+
 def test_moving_a_station_off_the_network_is_refused(toy):
     from gridmap.services.stations import relocate_station
 

@@ -74,9 +74,15 @@ class Context:
             conn.close()
 
     async def close(self) -> None:
-        """End the request: write its audit notes and hand the connection back."""
+        """End the request: write its audit notes (one entry per action, one transaction)
+        and hand the connection back."""
         try:
-            await self.flush_audit()
+            if self.audited:
+                entries = {action: "; ".join(notes) for action, notes in self.audited.items()}
+                self.audited = {}
+                await to_thread.run_sync(
+                    access.record, self.engine, self.principal, "graphql", entries
+                )
         finally:
             async with self._lock:
                 if self._conn is not None:
@@ -104,15 +110,6 @@ class Context:
     def audit(self, action: str, detail: str) -> None:
         """Note that this caller read or changed personal data (logged when the request ends)."""
         self.audited.setdefault(action, []).append(detail)
-
-    async def flush_audit(self) -> None:
-        """Write this request's audit notes: one entry per action, in one transaction."""
-        if self.audited:
-            entries = {action: "; ".join(details) for action, details in self.audited.items()}
-            self.audited = {}
-            await to_thread.run_sync(
-                lambda: access.record(self.engine, self.principal, "graphql", entries)
-            )
 
     def loader(
         self, fetch: Callable[..., dict], *args: Any, default: Any = None, aggregate: bool = False

@@ -6,14 +6,13 @@ import strawberry
 from anyio import to_thread
 from strawberry.types import Info
 
-from gridmap.api.areas import Household, LayerFilter, household_from_row
+from gridmap.api.areas import Household, household_from_row
 from gridmap.api.context import Context
 from gridmap.api.locate import PointInput
 from gridmap.api.types import Station, parse_id
 from gridmap.db import browse, households
 from gridmap.db import reach as stations_db
 from gridmap.errors import InvalidInput, NotFound
-from gridmap.geo import crs
 from gridmap.services import stations
 
 
@@ -54,8 +53,8 @@ class Mutation:
         def write(conn):  # type: ignore[no-untyped-def]
             if not households.update(conn, household_id, values):
                 raise NotFound(f"no household {household_id} in your area")
-            f = LayerFilter(ids=[id]).to_filter()
-            return browse.page(conn, browse.HOUSEHOLDS, f, None, 1)[0][0]
+            only = browse.Filter(ids=(household_id,))
+            return browse.page(conn, browse.HOUSEHOLDS, only, None, 1)[0][0]
 
         row = await info.context.write(write)
         info.context.audit("changed household", f"{household_id}: {', '.join(values)}")
@@ -70,13 +69,9 @@ class Mutation:
         if station_id not in rows:
             raise NotFound(f"no station with id {station_id}")
         info.context.principal.require_write(rows[station_id]["community_code"] or "", "stations")
-        lon, lat = crs.to_wgs84(point.lon, point.lat, crs.parse_crs(point.crs))
-
-        def move() -> None:
-            with info.context.engine.begin() as conn:
-                stations.relocate_station(conn, station_id, lon, lat)
-
-        await to_thread.run_sync(move)
-        info.context.audit("moved station", f"{station_id} to {lon:.6f},{lat:.6f}")
+        await to_thread.run_sync(
+            stations.move_station, info.context.engine, station_id, point.lon, point.lat, point.crs
+        )
+        info.context.audit("moved station", f"{station_id} to {point.lon},{point.lat} {point.crs}")
         rows = await info.context.run(lambda c: stations_db.stations_by_id(c, [station_id]))
         return Station.from_row(rows[station_id])

@@ -146,12 +146,9 @@ def move(
     crs_name: str = typer.Option("WGS84", "--crs", help="WGS84, GCJ02, BD09, EPSG:nnnn."),
 ) -> None:
     """Move a station and update its reach, its kind's coverage and its service areas."""
-    from gridmap.geo.crs import to_wgs84
-    from gridmap.services.stations import relocate_station
+    from gridmap.services.stations import move_station
 
-    x, y = to_wgs84(lon, lat, crs_name)
-    with get_engine().begin() as conn:
-        moved = relocate_station(conn, station_id, x, y)
+    moved = move_station(get_engine(), station_id, lon, lat, crs_name)
     console.print(
         f"station {moved.station_id} moved ({moved.snap_m:.0f} m from its edge): "
         f"{moved.nodes_changed:,} junctions and {moved.households_changed:,} "

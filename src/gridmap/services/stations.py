@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from gridmap.db import network as db
 from gridmap.db.bulk import copy_lines
@@ -30,6 +30,15 @@ class Moved:
     reach_rows: int
     nodes_changed: int
     households_changed: int
+
+
+def move_station(
+    engine: Engine, station_id: int, x: float, y: float, crs_name: str = "WGS84"
+) -> Moved:
+    """Move a station to (x, y) given in any supported CRS, in a transaction of its own."""
+    lon, lat = crs.to_wgs84(x, y, crs_name)
+    with engine.begin() as conn:
+        return relocate_station(conn, station_id, lon, lat)
 
 
 def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) -> Moved:
