@@ -388,3 +388,14 @@ def test_check_plausible_refuses_a_file_with_a_tenth_outside_china():
     xs, ys = [119.4] * 90 + [2.35] * 10, [32.1] * 90 + [48.85] * 10
     with pytest.raises(InvalidInput, match=r"10 of 100 points, such as \(2.35, 48.85\)"):
         crs.check_plausible(xs, ys, "WGS84")
+
+
+def test_degrees_covering_spans_the_distance_on_both_axes_everywhere_in_china():
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    margin = crs.degrees_covering(1000)
+    for lon, lat in ((87.6, 43.8), (126.6, 45.8), (122.5, 53.5), (110.3, 20.0)):
+        _, _, east = geod.inv(lon, lat, lon + margin, lat)
+        _, _, north = geod.inv(lon, lat, lon, lat + margin)
+        assert min(east, north) >= 1000

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from gridmap.domain.hierarchy import BLUE_FLAGS, GRID_WORKER, RED_FLAGS, YELLOW_FLAGS
+from gridmap.geo import crs
 
 Collection = dict[str, Any]
 _DIGITS = 5
@@ -87,7 +88,7 @@ def stations(conn: Connection, area_code: str, margin_m: float) -> Collection:
                  OR (ST_Expand(a.geom, :degrees) && s.geom
                      AND ST_DWithin(a.geom::geography, s.geom::geography, :margin))))
     """
-    params = {"area": area_code, "margin": margin_m, "degrees": margin_m / 60_000}
+    params = {"area": area_code, "margin": margin_m, "degrees": crs.degrees_covering(margin_m)}
     return _collection(conn, sql, params)
 
 

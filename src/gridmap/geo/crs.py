@@ -262,6 +262,12 @@ def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     return _scalar(_bd_to_gcj(*_arrays([lon], [lat])))
 
 
+def degrees_covering(meters: float) -> float:
+    """A margin in degrees that spans at least ``meters`` along both axes anywhere in China
+    (a degree of longitude is shortest at the northern border), for bounding-box filters."""
+    return meters / (111_320.0 * math.cos(math.radians(CHINA[3])))
+
+
 def _in_china(lon: float, lat: float) -> bool:
     west, south, east, north = CHINA
     return west <= lon <= east and south <= lat <= north

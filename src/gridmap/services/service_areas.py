@@ -26,6 +26,7 @@ from gridmap.db import network
 from gridmap.db import service_areas as db
 from gridmap.db.bulk import copy_lines
 from gridmap.errors import InvalidInput
+from gridmap.geo import crs
 from gridmap.services.walking import Graph, build_graph
 from gridmap.settings import get_settings
 
@@ -111,7 +112,7 @@ def prepare(
     )
     wkb = conn.execute(
         text(f"SELECT id, ST_AsBinary(geom) FROM road_edges {near}"),
-        {"ids": list(station_ids or []), "deg": walk_meters(MAX_MINUTES) / 80_000},
+        {"ids": list(station_ids or []), "deg": crs.degrees_covering(walk_meters(MAX_MINUTES))},
     ).all()
     lines = np.full(net.edge_ids.size, None, dtype=object)  # edges out of reach stay None
     buffered = lines.copy()
