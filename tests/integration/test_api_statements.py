@@ -10,12 +10,13 @@ from gridmap.domain.access import ADMIN, Principal
 
 
 def _count_statements(engine, query: str) -> tuple[int, dict]:
-    """Statements a query costs as an admin, not counting the scope set at each transaction."""
+    """Statements a query costs as an admin, not counting the scope set at each transaction
+    nor the one-time PREPARE of a hot statement on a fresh connection."""
     count = 0
 
     def counter(_conn, _cursor, statement, *_args) -> None:
         nonlocal count
-        count += "set_config('role'" not in statement
+        count += "set_config('role'" not in statement and not statement.startswith("PREPARE ")
 
     event.listen(engine, "before_cursor_execute", counter)
     try:

@@ -6,7 +6,10 @@ from dataclasses import asdict
 from typing import Annotated
 
 import strawberry
+from sqlalchemy import Connection
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from gridmap.api.context import Context
 from gridmap.api.types import Community, Grid, Person, Station, Street
@@ -101,15 +104,15 @@ class Located:
     @strawberry.field(description="Stations within `minutes` on foot, nearest first.")
     async def stations(self, info: Info[Context, None]) -> list[StationReach]:
         found = await _reach(info, self)
-        return [r for r in found if r.minutes <= self.minutes]
+        return [_station_reach(r) for r in found if round(r["minutes"], 1) <= self.minutes]
 
     @strawberry.field(description="The nearest station of each kind, even beyond `minutes`.")
     async def nearest_by_kind(self, info: Info[Context, None]) -> list[StationReach]:
         found = await _reach(info, self)
-        seen: dict[str, StationReach] = {}
+        seen: dict[str, dict] = {}  # type: ignore[type-arg]
         for r in found:
-            seen.setdefault(r.station.kind, r)
-        return list(seen.values())
+            seen.setdefault(r["kind"], r)
+        return [_station_reach(r) for r in seen.values()]
 
 
 @strawberry.type
@@ -141,18 +144,22 @@ LocateResult = Annotated[
 ]
 
 
-async def _reach(info: Info[Context, None], located: Located) -> list[StationReach]:
-    key = (located.point.lon, located.point.lat)
-    found = await info.context.loader(reach.stations_from_points, default=[]).load(key)
-    return [
-        StationReach(
-            station=Station.from_row(r),
-            meters=round(r["meters"], 1),
-            minutes=round(r["minutes"], 1),
-            estimated=r["estimated"],
-        )
-        for r in found
-    ]
+def _reach_loader(info: Info[Context, None]) -> DataLoader:  # type: ignore[type-arg]
+    return info.context.loader(reach.stations_from_points, default=[])
+
+
+async def _reach(info: Info[Context, None], located: Located) -> list[dict]:  # type: ignore[type-arg]
+    """The stations within reach of a located point and the nearest of each kind."""
+    return await _reach_loader(info).load((located.point.lon, located.point.lat))
+
+
+def _station_reach(row: dict) -> StationReach:  # type: ignore[type-arg]
+    return StationReach(
+        station=Station.from_row(row),
+        meters=round(row["meters"], 1),
+        minutes=round(row["minutes"], 1),
+        estimated=row["estimated"],
+    )
 
 
 def _shape(result: service.LocateResult, minutes: int):  # type: ignore[no-untyped-def]
@@ -210,19 +217,10 @@ class LocateQuery:
         point: PointInput | None = None,
         minutes: int = 15,
     ) -> LocateResult:
-        _check_minutes(minutes)
         if (address is None) == (point is None):
             raise InvalidInput("give exactly one of address or point")
-        people = info.context.principal.reads_personal
-        if address is not None:
-            results = await info.context.run(
-                lambda c: service.locate_addresses(c, [address], people)
-            )
-        else:
-            query = point.to_query()  # type: ignore[union-attr]
-            results = await info.context.run(lambda c: service.locate_points(c, [query], people))
-        _audit_people(info, results)
-        return _shape(results[0], minutes)
+        points = None if point is None else [point]
+        return (await _locate(info, None if address is None else [address], points, minutes))[0]
 
     @strawberry.field(description="A batch of addresses or points (exactly one), in input order.")
     async def locate_many(
@@ -232,21 +230,53 @@ class LocateQuery:
         points: list[PointInput] | None = None,
         minutes: int = 15,
     ) -> list[LocateResult]:
-        _check_minutes(minutes)
         if (addresses is None) == (points is None):
             raise InvalidInput("give exactly one of addresses or points")
-        items = addresses if addresses is not None else points
-        service.check_batch(len(items), get_settings().max_batch)  # type: ignore[arg-type]
-        people = info.context.principal.reads_personal
+        service.check_batch(len(addresses or points or ()), get_settings().max_batch)
+        return await _locate(info, addresses, points, minutes)
+
+
+async def _locate(
+    info: Info[Context, None],
+    addresses: list[str] | None,
+    points: list[PointInput] | None,
+    minutes: int,
+) -> list:  # type: ignore[type-arg]
+    """Locate in one trip to the database: the places, and the stations within reach when the
+    query asks for them (primed into the request's reach loader, which then has them)."""
+    _check_minutes(minutes)
+    people = info.context.principal.reads_personal
+    queries = [p.to_query() for p in points or ()]
+    with_reach = _asks_for(info, REACH_FIELDS)
+
+    def work(conn: Connection) -> tuple[list[service.LocateResult], dict]:  # type: ignore[type-arg]
         if addresses is not None:
-            results = await info.context.run(
-                lambda c: service.locate_addresses(c, addresses, people)
-            )
+            results = service.locate_addresses(conn, addresses, people)
         else:
-            queries = [p.to_query() for p in points]  # type: ignore[union-attr]
-            results = await info.context.run(lambda c: service.locate_points(c, queries, people))
-        _audit_people(info, results)
-        return [_shape(r, minutes) for r in results]
+            results = service.locate_points(conn, queries, people)
+        keys = [(r.lon, r.lat) for r in results if isinstance(r, service.Located)]
+        return results, reach.stations_from_points(conn, keys) if with_reach and keys else {}
+
+    results, reached = await info.context.run(work)
+    _reach_loader(info).prime_many(reached)
+    _audit_people(info, results)
+    return [_shape(r, minutes) for r in results]
+
+
+REACH_FIELDS = frozenset({"stations", "nearestByKind"})
+
+
+def _asks_for(info: Info[Context, None], names: frozenset[str]) -> bool:
+    """Whether the query selects any of ``names`` on this field's result (fragments included)."""
+    pending = [s for field in info.selected_fields for s in field.selections]
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            if selection.name in names:
+                return True
+        else:  # an inline fragment or a fragment spread: its fields are the result's
+            pending.extend(selection.selections)
+    return False
 
 
 def _audit_people(info: Info[Context, None], results: list) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridmap.db.embedded import Cluster
+from gridmap.db.prepared import PLAN_CACHE_MODE
 from gridmap.errors import ConfigError, DatabaseUnavailable
 from gridmap.settings import Settings, get_settings
 
@@ -39,13 +40,15 @@ def get_engine(url: str | None = None, statement_timeout_ms: int | None = None) 
         raise ConfigError(f"GRIDMAP_DATABASE_URL is not a valid database URL: {exc}") from exc
     if engine.dialect.name != "postgresql":
         raise ConfigError(f"gridmap needs PostgreSQL with PostGIS, not {engine.dialect.name}")
+    options = [f"plan_cache_mode = {PLAN_CACHE_MODE}"]  # see gridmap.db.prepared
     if statement_timeout_ms:
+        options.append(f"statement_timeout = {int(statement_timeout_ms)}")
 
-        @event.listens_for(engine, "connect")
-        def _set_timeout(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            with dbapi_conn.cursor() as cur:
-                cur.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
-            dbapi_conn.commit()
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        with dbapi_conn.cursor() as cur:
+            cur.execute("; ".join(f"SET {o}" for o in options))
+        dbapi_conn.commit()
 
     return engine
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, RowMapping, bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Integer, Text
+from sqlalchemy import Connection, RowMapping, text
 
 from gridmap.db.locate import PLACE_COLUMNS
+from gridmap.db.prepared import Prepared
 
 FUZZY_THRESHOLD = 0.2  # pg_trgm similarity below which a compound name is not a candidate
 CANDIDATES_PER_ADDRESS = 3
@@ -104,23 +103,23 @@ _CANDIDATES = f"""
     LEFT JOIN districts d ON d.code = s.district_code
     ORDER BY p.idx, cp.id, h.unit_id
 """
-_QUERY_PARAMS = (
-    bindparam("idx", type_=ARRAY(Integer)),
-    bindparam("community", type_=ARRAY(Text)),
-    bindparam("building", type_=ARRAY(Text)),
-    bindparam("unit", type_=ARRAY(Text)),
-    bindparam("room", type_=ARRAY(Text)),
+_QUERY_TYPES = {
+    "idx": "int[]",
+    "community": "text[]",
+    "building": "text[]",
+    "unit": "text[]",
+    "room": "text[]",
+}
+_BY_EXACT_NAME = Prepared(
+    _CANDIDATES.format(pairs=_EXACT_PAIRS), **_QUERY_TYPES, sidx="int[]", sname="text[]"
 )
-_BY_EXACT_NAME = text(_CANDIDATES.format(pairs=_EXACT_PAIRS)).bindparams(
-    *_QUERY_PARAMS,
-    bindparam("sidx", type_=ARRAY(Integer)),
-    bindparam("sname", type_=ARRAY(Text)),
-)
-_BY_SIMILAR_NAME = text(_CANDIDATES.format(pairs=_FUZZY_PAIRS)).bindparams(
-    *_QUERY_PARAMS,
-    bindparam("fidx", type_=ARRAY(Integer)),
-    bindparam("fcompound", type_=ARRAY(Text)),
-    bindparam("fcommunity", type_=ARRAY(Text)),
+_BY_SIMILAR_NAME = Prepared(
+    _CANDIDATES.format(pairs=_FUZZY_PAIRS),
+    **_QUERY_TYPES,
+    fidx="int[]",
+    fcompound="text[]",
+    fcommunity="text[]",
+    limit="int",
 )
 
 
@@ -143,15 +142,15 @@ def match_addresses(conn: Connection, queries: Sequence[AddressQuery]) -> list[l
         "room": [q.room for q in queries],
     }
     spelled = [(i, name) for i in named for name in _spellings(queries[i].compound or "")]
-    rows = conn.execute(
-        _BY_EXACT_NAME, {**parts, "sidx": [s[0] for s in spelled], "sname": [s[1] for s in spelled]}
+    rows = _BY_EXACT_NAME.execute(
+        conn, {**parts, "sidx": [s[0] for s in spelled], "sname": [s[1] for s in spelled]}
     )
     _collect(rows.mappings().all(), results)
     misses = [i for i in named if not results[i]]
     if misses:
         conn.execute(text("SET LOCAL pg_trgm.similarity_threshold = :t"), {"t": FUZZY_THRESHOLD})
-        rows = conn.execute(
-            _BY_SIMILAR_NAME,
+        rows = _BY_SIMILAR_NAME.execute(
+            conn,
             {
                 **parts,
                 "fidx": misses,

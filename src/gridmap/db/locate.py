@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import BigInteger, Double, Integer
+from sqlalchemy.types import Double
 
+from gridmap.db.prepared import Prepared
 from gridmap.domain.hierarchy import CENTRAL_HOUSEHOLD, GRID_HEAD, GRID_WORKER, PARTY_SECRETARY
 
 _POINTS = (bindparam("lons", type_=ARRAY(Double)), bindparam("lats", type_=ARRAY(Double)))
@@ -25,7 +26,8 @@ PLACE_COLUMNS = """
     d.name AS district_name
 """
 
-_GRIDS_AT = text(f"""
+_GRIDS_AT = Prepared(
+    f"""
     SELECT p.idx - 1 AS idx, {PLACE_COLUMNS}
     FROM unnest(:lons, :lats) WITH ORDINALITY AS p(lon, lat, idx)
     JOIN LATERAL (
@@ -37,7 +39,10 @@ _GRIDS_AT = text(f"""
     JOIN communities c ON c.code = g.community_code
     JOIN streets s ON s.code = c.street_code
     JOIN districts d ON d.code = s.district_code
-""").bindparams(*_POINTS)
+""",
+    lons="float8[]",
+    lats="float8[]",
+)
 
 _NEAREST_GRID = text("""
     SELECT p.idx - 1 AS idx, g.code AS grid_code, g.name AS grid_name,
@@ -56,7 +61,7 @@ def grids_at(
 ) -> list[RowMapping | None]:
     """The current grid (with its community, street and district) holding each point."""
     found: list[RowMapping | None] = [None] * len(lons)
-    for row in conn.execute(_GRIDS_AT, {"lons": list(lons), "lats": list(lats)}).mappings().all():
+    for row in _GRIDS_AT.execute(conn, {"lons": list(lons), "lats": list(lats)}).mappings():
         found[row["idx"]] = row
     return found
 
@@ -69,7 +74,8 @@ def nearest_grids(
     return sorted(rows, key=lambda r: r["idx"])
 
 
-_PEOPLE = text("""
+_PEOPLE = Prepared(
+    """
     WITH c AS MATERIALIZED (  -- plain ids first: row security cannot use an index on
         SELECT id AS key, coalesce(central_household_id, id) AS central  -- an expression
         FROM households WHERE id = ANY(:household_ids)
@@ -85,9 +91,13 @@ _PEOPLE = text("""
     LEFT JOIN units u ON u.id = ch.unit_id
     JOIN people p ON p.household_id = ch.id AND p.role = :central
     ORDER BY what, key, role, sort
-""").bindparams(
-    bindparam("grid_ids", type_=ARRAY(Integer)),
-    bindparam("household_ids", type_=ARRAY(BigInteger)),
+""",
+    grid_ids="int[]",
+    household_ids="bigint[]",
+    worker="text",
+    head="text",
+    secretary="text",
+    central="text",
 )
 
 
@@ -106,7 +116,7 @@ def people(
         "secretary": PARTY_SECRETARY,
         "central": CENTRAL_HOUSEHOLD,
     }
-    for row in conn.execute(_PEOPLE, params).mappings().all():
+    for row in _PEOPLE.execute(conn, params).mappings():
         if row["what"] == "staff":
             staff[row["key"]].append(row)
         else:

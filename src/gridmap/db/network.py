@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Double
 
 from gridmap.db.bulk import copy_lines, copy_value
+from gridmap.db.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def replace_reach(
     conn.execute(text("ANALYZE station_edges; ANALYZE station_reach; ANALYZE node_nearest"))
 
 
-_WALK_FROM_POINTS = text("""
+_WALK_FROM_POINTS = Prepared(
+    """
     WITH p AS (
         SELECT idx, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
         FROM unnest(:lons, :lats) WITH ORDINALITY AS t(lon, lat, idx)
@@ -142,7 +144,11 @@ _WALK_FROM_POINTS = text("""
            ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
     FROM best b JOIN near ON near.idx = b.idx JOIN stations s ON s.id = b.station_id
     ORDER BY b.idx, meters
-""").bindparams(bindparam("lons", type_=ARRAY(Double)), bindparam("lats", type_=ARRAY(Double)))
+""",
+    lons="float8[]",
+    lats="float8[]",
+    max_snap="float8",
+)
 
 
 def walk_from_points(
@@ -156,7 +162,7 @@ def walk_from_points(
     """
     found: list[list[RowMapping]] = [[] for _ in lons]
     params = {"lons": list(lons), "lats": list(lats), "max_snap": max_snap_m}
-    for row in conn.execute(_WALK_FROM_POINTS, params).mappings().all():
+    for row in _WALK_FROM_POINTS.execute(conn, params).mappings():
         found[row["idx"]].append(row)
     return found
 
