@@ -61,3 +61,10 @@ def test_empty_and_all_null_arrays_keep_their_declared_types(engine):
 def test_a_parameter_without_a_type_is_refused_when_the_statement_is_made():
     with pytest.raises(ValueError, match="differ"):
         Prepared("SELECT :a + :b", a="int")
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_array_elements_with_quotes_braces_and_backslashes_arrive_intact(engine, many):
+    awkward = ['a"b', "c\\d", "{e,f}", "NULL", " g ", "", "锦绣花园"]
+    names = awkward * (GENERIC_UP_TO if many else 1)
+    assert [r[1] for r in _run(engine, names)] == names

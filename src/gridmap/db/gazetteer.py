@@ -88,8 +88,11 @@ _CANDIDATES = f"""
     JOIN communities cc ON cc.code = cp.community_code
     LEFT JOIN buildings b ON b.compound_id = cp.id AND b.number = q.building
     LEFT JOIN units u ON u.building_id = b.id AND u.number = q.unit
-    LEFT JOIN households h ON h.building_id = b.id AND h.room = q.room
-          AND (q.unit IS NULL OR h.unit_id = u.id)
+    LEFT JOIN LATERAL (  -- indexed lookups: a hash join would scan every household
+        SELECT h.id, h.room, h.geom, h.grid_id FROM households h
+        WHERE h.building_id = b.id AND h.room = q.room AND (q.unit IS NULL OR h.unit_id = u.id)
+        ORDER BY h.unit_id LIMIT 1
+    ) h ON true
     LEFT JOIN LATERAL (  -- two indexed lookups: by id, or (a compound only) by location
         (SELECT g.* FROM grids g WHERE g.id = coalesce(h.grid_id, b.grid_id))
         UNION ALL
@@ -101,7 +104,7 @@ _CANDIDATES = f"""
     LEFT JOIN communities c ON c.code = g.community_code
     LEFT JOIN streets s ON s.code = c.street_code
     LEFT JOIN districts d ON d.code = s.district_code
-    ORDER BY p.idx, cp.id, h.unit_id
+    ORDER BY p.idx, cp.id
 """
 _QUERY_TYPES = {
     "idx": "int[]",

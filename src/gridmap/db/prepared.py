@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult
 
+from gridmap.db.bulk import array_literal
+
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 PLAN_CACHE_MODE = "force_generic_plan"
 PREPARED = "gridmap.prepared"  # the names prepared on a DBAPI connection (its pool info)
@@ -42,10 +44,12 @@ class Prepared:
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> CursorResult[Any]:
         longest = max((len(v) for v in params.values() if isinstance(v, list)), default=0)
+        params = {k: array_literal(v) if isinstance(v, list) else v for k, v in params.items()}
         if longest > GENERIC_UP_TO:
-            return conn.exec_driver_sql(self._plain, dict(params))
+            return conn.exec_driver_sql(self._plain, params)
         ready = conn.connection.info.setdefault(PREPARED, set())
         if self.name not in ready:
             conn.exec_driver_sql(self._prepare, execution_options={"no_parameters": True})
             ready.add(self.name)
-        return conn.exec_driver_sql(self._execute, dict(params))
+        return conn.exec_driver_sql(self._execute, params)
+
