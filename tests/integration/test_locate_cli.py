@@ -98,3 +98,32 @@ def test_bad_file_is_one_clear_line(run, tmp_path):
     result = run("locate", "--file", str(source))
     assert result.returncode == 1 and "address column" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _last_audit(city_engine):
+    with city_engine.connect() as conn:
+        return conn.execute(
+            text("SELECT id, who, channel, action, detail FROM audit_log ORDER BY id DESC LIMIT 1")
+        ).one_or_none()
+
+
+def test_staff_contacts_shown_by_the_cli_are_in_the_audit_log(run, city_engine, address, tmp_path):
+    before = _last_audit(city_engine)
+    assert run("locate", address[0]).returncode == 0
+    entry = _last_audit(city_engine)
+    assert entry is not None and entry.id != (before.id if before else None)
+    assert entry.who.startswith("cli:") and entry.channel == "cli"
+    assert entry.action == "read staff contacts via locate"
+    assert entry.detail == f"1 results in grids {address[1]}"
+
+    batch = tmp_path / "addresses.csv"
+    batch.write_text(f"address\n{address[0]}\n{address[0]}\n", encoding="utf-8")
+    assert run("locate", "--file", str(batch)).returncode == 0
+    entry = _last_audit(city_engine)
+    assert entry.detail == f"2 results in grids {address[1]}"
+
+
+def test_a_lookup_that_finds_nobody_is_not_logged(run, city_engine):
+    before = _last_audit(city_engine)
+    run("locate", "--lon", "0", "--lat", "0")
+    assert _last_audit(city_engine) == before

@@ -279,14 +279,8 @@ def _asks_for(info: Info[Context, None], names: frozenset[str]) -> bool:
     return False
 
 
-def _audit_people(info: Info[Context, None], results: list) -> None:
+def _audit_people(info: Info[Context, None], results: list) -> None:  # type: ignore[type-arg]
     """Log the results that carried names and phones (only callers in scope get any)."""
-    shown = [
-        r.place.grid_code
-        for r in results
-        if isinstance(r, service.Located) and (r.staff or r.central_household)
-    ]
-    if shown:
-        grids = sorted(set(shown))
-        detail = f"{len(shown)} results in grids {', '.join(grids[:20])}"
-        info.context.audit("read staff contacts via locate", detail)
+    note = service.people_shown(results)
+    if note:
+        info.context.audit(service.PEOPLE_READ, note)

@@ -13,6 +13,7 @@ from rich.table import Table
 from gridmap.cli import app, console
 from gridmap.db.engine import get_engine
 from gridmap.errors import InvalidInput
+from gridmap.services import access
 from gridmap.services import locate as service
 from gridmap.services.locate_files import read_queries, write_results
 
@@ -39,6 +40,7 @@ def locate(
             result = service.locate_addresses(conn, [address])[0]
         else:
             result = service.locate_points(conn, [service.PointQuery(lon, lat, crs)])[0]
+    _audit(engine, [result])
     if as_json:
         typer.echo(
             json.dumps(
@@ -52,6 +54,13 @@ def locate(
         _print(result)
     if not isinstance(result, service.Located):
         raise typer.Exit(2)
+
+
+def _audit(engine, results: list[service.LocateResult]) -> None:  # type: ignore[no-untyped-def]
+    """The operator reads staff contacts as an admin: log it, as the API does."""
+    note = service.people_shown(results)
+    if note:
+        access.record(engine, access.operator(), "cli", {service.PEOPLE_READ: note})
 
 
 def _print(result: service.LocateResult) -> None:
@@ -100,6 +109,7 @@ def _locate_file(engine, file: Path, out: Path | None) -> None:  # type: ignore[
             else:
                 results += service.locate_points(conn, chunk)  # type: ignore[arg-type]
             bar.advance(task, len(chunk))
+    _audit(engine, results)
     write_results(out, queries, results)
     missed = [i + 2 for i, r in enumerate(results) if not isinstance(r, service.Located)]
     console.print(f"{len(results) - len(missed):,} of {len(results):,} located → {out}")

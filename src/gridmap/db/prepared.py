@@ -52,4 +52,3 @@ class Prepared:
             conn.exec_driver_sql(self._prepare, execution_options={"no_parameters": True})
             ready.add(self.name)
         return conn.exec_driver_sql(self._execute, params)
-

@@ -108,6 +108,22 @@ class OutsideJurisdiction:
 LocateResult = Located | AddressNotFound | OutsideJurisdiction
 
 
+PEOPLE_READ = "read staff contacts via locate"  # the audit log's action for such results
+
+
+def people_shown(results: Sequence[LocateResult]) -> str | None:
+    """The audit note for results that carried names and phones (None when none did)."""
+    shown = [
+        r.place.grid_code
+        for r in results
+        if isinstance(r, Located) and (r.staff or r.central_household)
+    ]
+    if not shown:
+        return None
+    grids = sorted(set(shown))
+    return f"{len(shown)} results in grids {', '.join(grids[:20])}"
+
+
 def check_batch(size: int, limit: int) -> None:
     if size > limit:
         raise InvalidInput(f"batch of {size:,} items is over the limit of {limit:,}")
