@@ -126,6 +126,8 @@ _UNIT = re.compile(r"(?P<u>\d+)单元")
 _UNIT_ROOM = re.compile(r"^(?P<u>\d+)-(?P<r>\d+)")
 _ROOM = re.compile(r"^(?P<r>\d+)(?:室|号)?$")
 _BARE_BUILDING = re.compile(r"(?P<b>\d+)号$")
+_FLOOR_ROOM = re.compile(r"^(\d+)[层楼](\d{2})")
+_MATCHABLE = re.compile(rf"{_HAN}|\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +178,9 @@ def normalize_text(text: str) -> str:
     for pattern, replacement in _WORDS:
         text = pattern.sub(replacement, text)
     text = _CN_NUMBER.sub(lambda m: str(cn_to_int(m.group())), text)
-    return _LONE_DASH.sub("", _HOUSEHOLD.sub(r"\1室", text))
+    if "户" in text:
+        text = _HOUSEHOLD.sub(r"\1室", text)
+    return _LONE_DASH.sub("", text) if "-" in text else text
 
 
 def _validate(text: str) -> None:
@@ -221,7 +225,8 @@ def _split_tail(text: str) -> tuple[str, dict[str, str | None]]:
         if unit_room:
             parts["unit"], parts["room"] = unit_room.group("u"), unit_room.group("r")
             return head, parts
-    rest = re.sub(r"^(\d+)[层楼](\d{2})", r"\1\2", rest)  # 3楼01 → 301
+    if "层" in rest or "楼" in rest:
+        rest = _FLOOR_ROOM.sub(r"\1\2", rest)  # 3楼01 → 301
     room = _ROOM.match(rest)
     if room:
         parts["room"] = room.group("r")
@@ -240,7 +245,7 @@ def parse_address(text: str) -> ParsedAddress:
     """Parse a messy Chinese address; levels it does not name are None."""
     _validate(text)
     normalized = normalize_text(text)
-    if not re.search(rf"{_HAN}|\d", normalized):
+    if not _MATCHABLE.search(normalized):
         raise InvalidInput(f"address {text[:40]!r} has no Chinese text or numbers to match")
     rest = normalized
     province, rest = _peel(rest, _PROVINCE)
