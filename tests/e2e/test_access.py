@@ -378,3 +378,30 @@ def test_household_layer_holds_only_the_callers_households(graphql, world, role)
             and g["s"] <= f["geometry"]["coordinates"][1] <= g["n"]
         ]
         assert len(inside) < world[grid]["households"]  # the neighbour's rows are not there
+
+
+COVERAGE_BUILDINGS = """query($code: String!) { coverage(areaCode: $code, minutes: 1,
+    buildings: 1000) { uncoveredBuildings { id gridCode elderlyAlone disabled } } }"""
+
+
+@pytest.mark.parametrize("grid", [A, B])
+def test_small_counts_of_sensitive_flags_in_a_building_are_withheld_outside_the_area(
+    graphql, grid
+):
+    """One or two elderly-alone or disabled households in a building could point at them:
+    callers who may not see that building's households get null, the rest the count."""
+
+    def buildings(role):
+        body = graphql(COVERAGE_BUILDINGS, {"code": grid}, role=role)
+        assert "errors" not in body, body
+        return {b["id"]: b for b in body["data"]["coverage"]["uncoveredBuildings"]}
+
+    truth, public, worker = buildings("admin"), buildings(None), buildings("grid_worker")
+    assert truth.keys() == public.keys() == worker.keys()
+    flags = [b[f] for b in truth.values() for f in ("elderlyAlone", "disabled")]
+    assert any(n in (1, 2) for n in flags), "the grid should have buildings with one or two"
+    for i, b in truth.items():
+        for flag in ("elderlyAlone", "disabled"):
+            withheld = b[flag] if b[flag] == 0 or b[flag] >= 3 else None
+            assert public[i][flag] == withheld
+            assert worker[i][flag] == (b[flag] if grid == A else withheld)

@@ -70,8 +70,13 @@ class UncoveredBuilding:
     grid_code: str
     households: int
     residents: int
-    elderly_alone: int
-    disabled: int
+    elderly_alone: int | None = strawberry.field(
+        description="Households of elderly living alone; null when 1 or 2 and the building is "
+        "outside your area (so few could point at a household)."
+    )
+    disabled: int | None = strawberry.field(
+        description="Households with a disabled member; null as for elderlyAlone."
+    )
     lon: float
     lat: float
 
@@ -194,6 +199,7 @@ class PlanningQuery:
         found = await info.context.run_aggregate(
             lambda c: audit.coverage(c, area_code, minutes, station_kinds, buildings)
         )
+        who = info.context.principal
         return Coverage(
             area=_area(found.area),
             minutes=found.minutes,
@@ -208,8 +214,8 @@ class PlanningQuery:
                     grid_code=b["grid_code"],
                     households=b["households"],
                     residents=b["residents"],
-                    elderly_alone=b["elderly_alone"],
-                    disabled=b["disabled"],
+                    elderly_alone=who.disclosed(b["elderly_alone"], b["grid_code"]),
+                    disabled=who.disclosed(b["disabled"], b["grid_code"]),
                     lon=b["lon"],
                     lat=b["lat"],
                 )

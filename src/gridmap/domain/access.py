@@ -24,6 +24,9 @@ ROLES = (PUBLIC, GRID_WORKER, COMMUNITY_ADMIN, STREET_ADMIN, PLANNER, ADMIN)
 # The area level a scoped role's token names; roles absent here carry no area.
 AREA_LEVEL = {GRID_WORKER: "grid", COMMUNITY_ADMIN: "community", STREET_ADMIN: "street"}
 WRITERS = frozenset({COMMUNITY_ADMIN, STREET_ADMIN, ADMIN})
+# A count of a sensitive flag (elderly alone, disabled) in one building below this could point
+# at a household: callers who may not see that building's households get no figure.
+SMALL_COUNT = 3
 
 
 def check_grant(role: str, areas: tuple[str, ...]) -> None:
@@ -66,6 +69,13 @@ class Principal:
 
     def sees_personal(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.personal_scope)
+
+    def disclosed(self, count: int, code: str) -> int | None:
+        """A building's count of a sensitive flag, or None where it is small enough to point
+        at a household and area ``code`` is outside this caller's personal scope."""
+        if count == 0 or count >= SMALL_COUNT or self.sees_personal(code):
+            return count
+        return None
 
     @property
     def reads_personal(self) -> bool:
