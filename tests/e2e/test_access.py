@@ -385,9 +385,7 @@ COVERAGE_BUILDINGS = """query($code: String!) { coverage(areaCode: $code, minute
 
 
 @pytest.mark.parametrize("grid", [A, B])
-def test_small_counts_of_sensitive_flags_in_a_building_are_withheld_outside_the_area(
-    graphql, grid
-):
+def test_small_counts_of_sensitive_flags_in_a_building_are_withheld_outside_the_area(graphql, grid):
     """One or two elderly-alone or disabled households in a building could point at them:
     callers who may not see that building's households get null, the rest the count."""
 
