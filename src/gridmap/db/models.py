@@ -343,7 +343,7 @@ class HouseholdWalk(Base):
         ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
     )
     grid_code: Mapped[str] = mapped_column(String(15))
-    edge_id: Mapped[int | None] = mapped_column(BigInteger)
+    edge_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     fraction: Mapped[float | None] = mapped_column(Double)
     snap_m: Mapped[float] = mapped_column(Double)
     meters: Mapped[list[float | None]] = mapped_column(ARRAY(Double))

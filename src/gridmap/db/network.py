@@ -31,19 +31,24 @@ class Network:
 
 
 def load_network(conn: Connection) -> Network:
-    """Every walkable edge, in one statement."""
-    sql = text("SELECT id, source, target, length_m FROM road_edges ORDER BY id")
-    rows = conn.execute(sql).all()
-    if not rows:
+    """Every walkable edge, in one statement: four arrays, which psycopg2 reads far faster
+    than as many rows."""
+    ids, sources, targets, lengths = conn.execute(
+        text("""
+        SELECT array_agg(id ORDER BY id), array_agg(source ORDER BY id),
+               array_agg(target ORDER BY id), array_agg(length_m ORDER BY id)
+        FROM road_edges
+    """)
+    ).one()
+    if ids is None:
         empty = np.zeros(0, dtype=np.int64)
         return Network(empty, empty, empty, np.zeros(0), empty)
-    array = np.array([tuple(r) for r in rows], dtype=np.float64)  # plain tuples: no Row probing
-    sources, targets = array[:, 1].astype(np.int64), array[:, 2].astype(np.int64)
+    sources, targets = np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)
     return Network(
-        array[:, 0].astype(np.int64),
+        np.array(ids, dtype=np.int64),
         sources,
         targets,
-        array[:, 3],
+        np.array(lengths, dtype=np.float64),
         np.unique(np.concatenate([sources, targets])),
     )
 

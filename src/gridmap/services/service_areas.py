@@ -53,7 +53,8 @@ class Builder:
     buffered: np.ndarray  # per edge: its line buffered by buffer_m (whole edges reuse it)
     buffer_m: float
     lengths: np.ndarray
-    incident: list[np.ndarray]  # per node index: indices of the edges that touch it
+    edge_of: np.ndarray  # edge indices grouped by the node they touch (each edge twice)…
+    bounds: np.ndarray  # …node i's edges being edge_of[bounds[i]:bounds[i + 1]]
     sources: np.ndarray  # per edge: node index of its source
     targets: np.ndarray  # per edge: node index of its target
     stations: list[dict]  # id, lon, lat, edge index, fraction, snap
@@ -130,17 +131,17 @@ def prepare(
     nodes_sorted = np.concatenate([src, tgt])[order]
     bounds = np.searchsorted(nodes_sorted, np.arange(net.node_ids.size + 1))
     edge_of = np.concatenate([np.arange(src.size), np.arange(tgt.size)])[order]
-    incident = [edge_of[bounds[i] : bounds[i + 1]] for i in range(net.node_ids.size)]
-    edge_index = {e: i for i, e in enumerate(net.edge_ids.tolist())}
-    for s in stations:
-        s["edge"] = edge_index[s["edge_id"]]
+    at = np.searchsorted(net.edge_ids, [s["edge_id"] for s in stations]).tolist()
+    for s, edge in zip(stations, at, strict=True):
+        s["edge"] = edge
     return Builder(
         graph,
         lines,
         buffered,
         buffer_m,
         net.lengths,
-        incident,
+        edge_of,
+        bounds,
         src,
         tgt,
         stations,
@@ -155,7 +156,7 @@ def _area(b: Builder, k: int, dist: np.ndarray, meters: float):  # type: ignore[
     reached = np.flatnonzero(dist[:n] <= meters)
     whole_buffers, stretches = [], []
     if reached.size:
-        edges = np.unique(np.concatenate([b.incident[i] for i in reached]))
+        edges = np.unique(b.edge_of[_ranges(b.bounds[reached], b.bounds[reached + 1])])
         lengths = b.lengths[edges]
         src_left = np.maximum(meters - dist[b.sources[edges]], 0)
         tgt_left = np.maximum(meters - dist[b.targets[edges]], 0)
@@ -180,6 +181,13 @@ def _area(b: Builder, k: int, dist: np.ndarray, meters: float):  # type: ignore[
     return shapely.transform(
         polygon, lambda xy: np.column_stack(b.from_utm.transform(xy[:, 0], xy[:, 1]))
     )
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The indices of all the ranges starts[i]:stops[i], concatenated (without a loop)."""
+    counts = stops - starts
+    offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(counts.sum())
 
 
 CHUNK = 32

@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from sqlalchemy import Connection, Engine, text
 
 from gridmap.db import network as db
-from gridmap.db.bulk import copy_lines
+from gridmap.db.bulk import array_literal, copy_lines
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.geo import crs
 from gridmap.services import service_areas
@@ -212,7 +212,10 @@ def _update_households(  # type: ignore[no-untyped-def]
     via_src, via_tgt = dist[src] + t[:, 2] * t[:, 6], dist[tgt] + (1 - t[:, 2]) * t[:, 6]
     meters = np.minimum(via_src, via_tgt)
     station = np.where(via_src <= via_tgt, nearest[src], nearest[tgt])
+    on_these = set(t[:, 1].astype(np.int64).tolist())
     for s in same_kind:  # a station of this kind on the household's own edge
+        if s["edge_id"] not in on_these:
+            continue
         on_edge = t[:, 1] == s["edge_id"]
         direct = np.abs(t[:, 2] - s["fraction"]) * t[:, 6] + s["snap_m"]
         better = on_edge & (direct < meters)
@@ -222,13 +225,16 @@ def _update_households(  # type: ignore[no-untyped-def]
         text(f"""
         UPDATE household_walks w SET meters[{int(position)}] = u.meters,
                stations[{int(position)}] = u.station
-        FROM unnest(:ids, :meters, :stations) AS u(id, meters, station)
+        FROM unnest(CAST(:ids AS bigint[]), CAST(:meters AS float8[]),
+                    CAST(:stations AS int[])) AS u(id, meters, station)
         WHERE w.household_id = u.id
     """),
         {
-            "ids": t[:, 0].astype(np.int64).tolist(),
-            "meters": [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()],
-            "stations": [int(s) if s >= 0 else None for s in station.tolist()],
+            "ids": array_literal(t[:, 0].astype(np.int64).tolist()),
+            "meters": array_literal(
+                [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()]
+            ),
+            "stations": array_literal([int(s) if s >= 0 else None for s in station.tolist()]),
         },
     )
     return len(rows)
