@@ -15,7 +15,8 @@ from scipy.sparse.csgraph import dijkstra
 from sqlalchemy import Connection, Engine, text
 
 from gridmap.db import network as db
-from gridmap.db.bulk import array_literal, copy_lines
+from gridmap.db.bulk import copy_lines
+from gridmap.db.prepared import Prepared
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.geo import crs
 from gridmap.services import service_areas
@@ -181,6 +182,19 @@ def _changed_nodes(
     return node_ids
 
 
+_UPDATE_WALKS = Prepared(
+    """
+    UPDATE household_walks w SET meters[:position] = u.meters, stations[:position] = u.station
+    FROM unnest(:ids, :meters, :stations) AS u(id, meters, station)
+    WHERE w.household_id = u.id
+    """,
+    position="int",
+    ids="bigint[]",
+    meters="float8[]",
+    stations="int[]",
+)
+
+
 def _update_households(  # type: ignore[no-untyped-def]
     conn: Connection,
     graph,
@@ -221,20 +235,13 @@ def _update_households(  # type: ignore[no-untyped-def]
         better = on_edge & (direct < meters)
         meters, station = np.where(better, direct, meters), np.where(better, s["id"], station)
     meters = meters + t[:, 3]
-    conn.execute(
-        text(f"""
-        UPDATE household_walks w SET meters[{int(position)}] = u.meters,
-               stations[{int(position)}] = u.station
-        FROM unnest(CAST(:ids AS bigint[]), CAST(:meters AS float8[]),
-                    CAST(:stations AS int[])) AS u(id, meters, station)
-        WHERE w.household_id = u.id
-    """),
+    _UPDATE_WALKS.execute(
+        conn,
         {
-            "ids": array_literal(t[:, 0].astype(np.int64).tolist()),
-            "meters": array_literal(
-                [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()]
-            ),
-            "stations": array_literal([int(s) if s >= 0 else None for s in station.tolist()]),
+            "position": int(position),
+            "ids": t[:, 0].astype(np.int64).tolist(),
+            "meters": [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()],
+            "stations": [int(s) if s >= 0 else None for s in station.tolist()],
         },
     )
     return len(rows)
