@@ -88,11 +88,7 @@ _CANDIDATES = f"""
     JOIN communities cc ON cc.code = cp.community_code
     LEFT JOIN buildings b ON b.compound_id = cp.id AND b.number = q.building
     LEFT JOIN units u ON u.building_id = b.id AND u.number = q.unit
-    LEFT JOIN LATERAL (  -- indexed lookups: a hash join would scan every household
-        SELECT h.id, h.room, h.geom, h.grid_id FROM households h
-        WHERE h.building_id = b.id AND h.room = q.room AND (q.unit IS NULL OR h.unit_id = u.id)
-        ORDER BY h.unit_id LIMIT 1
-    ) h ON true
+    {{households}}
     LEFT JOIN LATERAL (  -- two indexed lookups: by id, or (a compound only) by location
         (SELECT g.* FROM grids g WHERE g.id = coalesce(h.grid_id, b.grid_id))
         UNION ALL
@@ -106,6 +102,13 @@ _CANDIDATES = f"""
     LEFT JOIN districts d ON d.code = s.district_code
     ORDER BY p.idx, cp.id
 """
+_HOUSEHOLDS = """LEFT JOIN LATERAL (  -- indexed lookups: a hash join would scan every household
+        SELECT h.id, h.room, h.geom, h.grid_id FROM households h
+        WHERE h.building_id = b.id AND h.room = q.room AND (q.unit IS NULL OR h.unit_id = u.id)
+        ORDER BY h.unit_id LIMIT 1
+    ) h ON true"""
+_NO_HOUSEHOLDS = """LEFT JOIN (SELECT NULL::bigint, NULL::text, NULL::geometry, NULL::int)
+        AS h(id, room, geom, grid_id) ON false"""
 _QUERY_TYPES = {
     "idx": "int[]",
     "community": "text[]",
@@ -113,17 +116,22 @@ _QUERY_TYPES = {
     "unit": "text[]",
     "room": "text[]",
 }
-_BY_EXACT_NAME = Prepared(
-    _CANDIDATES.format(pairs=_EXACT_PAIRS), **_QUERY_TYPES, sidx="int[]", sname="text[]"
-)
-_BY_SIMILAR_NAME = Prepared(
-    _CANDIDATES.format(pairs=_FUZZY_PAIRS),
-    **_QUERY_TYPES,
-    fidx="int[]",
-    fcompound="text[]",
-    fcommunity="text[]",
-    limit="int",
-)
+_EXACT = {"sidx": "int[]", "sname": "text[]"}
+_SIMILAR = {"fidx": "int[]", "fcompound": "text[]", "fcommunity": "text[]", "limit": "int"}
+# (similar names?, households?) -> statement; without households for callers who may see
+# none (row-level security would hide every one: looking them up is wasted work)
+_STATEMENTS = {
+    (similar, households): Prepared(
+        _CANDIDATES.format(
+            pairs=_FUZZY_PAIRS if similar else _EXACT_PAIRS,
+            households=_HOUSEHOLDS if households else _NO_HOUSEHOLDS,
+        ),
+        **_QUERY_TYPES,
+        **(_SIMILAR if similar else _EXACT),
+    )
+    for similar in (False, True)
+    for households in (False, True)
+}
 
 
 def _spellings(compound: str) -> tuple[str, str]:
@@ -131,8 +139,11 @@ def _spellings(compound: str) -> tuple[str, str]:
     return (compound, compound[:-2]) if compound.endswith("小区") else (compound, compound + "小区")
 
 
-def match_addresses(conn: Connection, queries: Sequence[AddressQuery]) -> list[list[Candidate]]:
-    """Candidates for every address of the batch, in input order (possibly none)."""
+def match_addresses(
+    conn: Connection, queries: Sequence[AddressQuery], households: bool = True
+) -> list[list[Candidate]]:
+    """Candidates for every address of the batch, in input order (possibly none); down to
+    the household only with ``households`` (else to the building at most)."""
     results: list[list[Candidate]] = [[] for _ in queries]
     named = [i for i, q in enumerate(queries) if q.compound]
     if not named:
@@ -145,14 +156,14 @@ def match_addresses(conn: Connection, queries: Sequence[AddressQuery]) -> list[l
         "room": [q.room for q in queries],
     }
     spelled = [(i, name) for i in named for name in _spellings(queries[i].compound or "")]
-    rows = _BY_EXACT_NAME.execute(
+    rows = _STATEMENTS[False, households].execute(
         conn, {**parts, "sidx": [s[0] for s in spelled], "sname": [s[1] for s in spelled]}
     )
     _collect(rows.mappings().all(), results)
     misses = [i for i in named if not results[i]]
     if misses:
         conn.execute(text("SET LOCAL pg_trgm.similarity_threshold = :t"), {"t": FUZZY_THRESHOLD})
-        rows = _BY_SIMILAR_NAME.execute(
+        rows = _STATEMENTS[True, households].execute(
             conn,
             {
                 **parts,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,6 +109,7 @@ class OutsideJurisdiction:
 LocateResult = Located | AddressNotFound | OutsideJurisdiction
 
 
+PIPELINE_CHUNK = 2_000  # addresses matched by one statement of a long batch
 PEOPLE_READ = "read staff contacts via locate"  # the audit log's action for such results
 
 
@@ -198,21 +200,60 @@ def locate_addresses(
 ) -> list[LocateResult]:
     """Locate messy Chinese addresses, in input order; unparsable ones are AddressNotFound.
 
-    ``people``: also find the staff and 党员中心户 (skip it for callers who may see neither).
+    ``people``: the caller may see personal data: find the household, the staff and the
+    党员中心户 (without it, an address resolves to its building at most).
+
+    A long batch goes to the gazetteer in chunks, one statement each, on a helper thread:
+    while the database matches one chunk, this thread parses the next and ranks the last.
     """
-    parsed: list[ParsedAddress | None] = []
-    results: list[LocateResult | None] = [None] * len(texts)
-    for i, raw in enumerate(texts):
+    chunks = [texts[i : i + PIPELINE_CHUNK] for i in range(0, len(texts), PIPELINE_CHUNK)]
+    places: dict[int, Place] = {}  # one Place per grid, shared by its results
+    results: list[LocateResult] = []
+
+    def match(parsed: list[ParsedAddress | AddressNotFound]) -> list[list[gazetteer.Candidate]]:
+        return gazetteer.match_addresses(conn, [_address_query(p) for p in parsed], people)
+
+    if len(chunks) == 1:
+        parsed = _parse_all(chunks[0])
+        results = _resolve(parsed, match(parsed), places)
+    elif chunks:
+        with ThreadPoolExecutor(1, thread_name_prefix="gridmap-gazetteer") as database:
+            running = None
+            for chunk in chunks:
+                parsed = _parse_all(chunk)
+                matched = database.submit(match, parsed)
+                if running is not None:
+                    results += _resolve(running[0], running[1].result(), places)
+                running = (parsed, matched)
+            assert running is not None
+            results += _resolve(running[0], running[1].result(), places)
+    if people:
+        _add_people(conn, [r for r in results if isinstance(r, Located)])
+    return results
+
+
+def _parse_all(texts: Sequence[str]) -> list[ParsedAddress | AddressNotFound]:
+    """Every address parsed, or AddressNotFound saying why it cannot be."""
+    parsed: list[ParsedAddress | AddressNotFound] = []
+    for raw in texts:
         try:
             parsed.append(parse_address(raw))
         except GridmapError as exc:
-            parsed.append(None)
-            results[i] = AddressNotFound(_clip(raw), exc.message)
-    queries = [_address_query(p) for p in parsed]
-    candidates = gazetteer.match_addresses(conn, queries)
+            parsed.append(AddressNotFound(_clip(raw), exc.message))
+    return parsed
+
+
+def _resolve(
+    parsed: list[ParsedAddress | AddressNotFound],
+    candidates: list[list[gazetteer.Candidate]],
+    places: dict[int, Place],
+) -> list[LocateResult]:
+    """Each address's candidates ranked: Located when one is confidently best."""
+    results: list[LocateResult | None] = [None] * len(parsed)
     located: dict[int, tuple[ParsedAddress, gazetteer.Candidate, matching.Match]] = {}
     for i, (p, found) in enumerate(zip(parsed, candidates, strict=True)):
-        if p is None:
+        if isinstance(p, AddressNotFound):
+            results[i] = p
             continue
         ranked = sorted(((_score(p, c), c) for c in found), key=lambda mc: -mc[0].score)
         if matching.is_confident([m.score for m, _ in ranked]):
@@ -228,7 +269,6 @@ def locate_addresses(
             )
     if located:
         order = list(located)
-        places: dict[int, Place] = {}  # one Place per grid, shared by its results
         gcj = _gcj02([located[i][1].lon for i in order], [located[i][1].lat for i in order])
         for k, i in enumerate(order):
             p, c, m = located[i]
@@ -253,8 +293,6 @@ def locate_addresses(
                 room=c.room if c.household_id else None,
                 household_id=c.household_id,
             )
-        if people:
-            _add_people(conn, [r for r in results if isinstance(r, Located)])
     return results  # type: ignore[return-value]
 
 
@@ -283,8 +321,8 @@ def _add_people(conn: Connection, located: list[Located]) -> None:
             r.central_household = CentralHousehold(row["name"], row["phone"], where + row["room"])
 
 
-def _address_query(p: ParsedAddress | None) -> gazetteer.AddressQuery:
-    if p is None:
+def _address_query(p: ParsedAddress | AddressNotFound) -> gazetteer.AddressQuery:
+    if isinstance(p, AddressNotFound):
         return gazetteer.AddressQuery(None, None, None, None, None)
     return gazetteer.AddressQuery(p.community, p.compound, p.building, p.unit, p.room)
 
