@@ -42,9 +42,12 @@ def locate(
             result = service.locate_points(conn, [service.PointQuery(lon, lat, crs)])[0]
     _audit(engine, [result])
     if as_json:
+        data = asdict(result)
+        if isinstance(result, service.Located):
+            data["place"] = result.place._asdict()  # a named tuple: asdict leaves it one
         typer.echo(
             json.dumps(
-                {"type": type(result).__name__, **asdict(result)},
+                {"type": type(result).__name__, **data},
                 ensure_ascii=False,
                 indent=2,
                 default=str,
@@ -88,8 +91,8 @@ def _print(result: service.LocateResult) -> None:
     ]
     rows += [(s.role, f"{s.name} {s.phone or ''}") for s in result.staff]
     if result.central_household:
-        c = result.central_household
-        rows.append(("党员中心户", f"{c.name} {c.phone or ''} ({c.address})"))
+        ch = result.central_household
+        rows.append(("党员中心户", f"{ch.name} {ch.phone or ''} ({ch.address})"))
     for key, value in rows:
         table.add_row(key, value)
     console.print(table)

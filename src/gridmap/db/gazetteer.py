@@ -9,19 +9,18 @@ addresses whose compound matched no name exactly, by trigram similarity (``pg_tr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy import Connection, Row, text
 
-from gridmap.db.locate import PLACE_COLUMNS
+from gridmap.db.locate import PLACE_COLUMNS, Place
 from gridmap.db.prepared import Prepared
 
 FUZZY_THRESHOLD = 0.2  # pg_trgm similarity below which a compound name is not a candidate
 CANDIDATES_PER_ADDRESS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class AddressQuery:
+class AddressQuery(NamedTuple):
     """The parts of one parsed address that the gazetteer can match."""
 
     community: str | None
@@ -31,11 +30,10 @@ class AddressQuery:
     room: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One place an address may mean, with what matched."""
+class Candidate(NamedTuple):
+    """One place an address may mean, with what matched (the columns of _CANDIDATES)."""
 
-    index: int  # position of the address in the batch
+    idx: int  # position of the address in the batch
     compound_id: int
     compound: str
     community_code: str
@@ -50,7 +48,7 @@ class Candidate:
     room: str | None
     lon: float
     lat: float
-    place: RowMapping | None  # grid, community, street and district (PLACE_COLUMNS)
+    place: Place | None  # None for a place outside every grid
 
 
 _EXACT_PAIRS = """
@@ -159,7 +157,7 @@ def match_addresses(
     rows = _STATEMENTS[False, households].execute(
         conn, {**parts, "sidx": [s[0] for s in spelled], "sname": [s[1] for s in spelled]}
     )
-    _collect(rows.mappings().all(), results)
+    _collect(rows.all(), results)
     misses = [i for i in named if not results[i]]
     if misses:
         conn.execute(text("SET LOCAL pg_trgm.similarity_threshold = :t"), {"t": FUZZY_THRESHOLD})
@@ -173,29 +171,13 @@ def match_addresses(
                 "limit": CANDIDATES_PER_ADDRESS,
             },
         )
-        _collect(rows.mappings().all(), results)
+        _collect(rows.all(), results)
     return results
 
 
-def _collect(rows: Sequence[RowMapping], results: list[list[Candidate]]) -> None:
+def _collect(rows: Sequence[Row[Any]], results: list[list[Candidate]]) -> None:
+    """Rows of _CANDIDATES (Candidate's fields in order, then the place) into ``results``."""
+    at = len(Candidate._fields) - 1
     for row in rows:
-        results[row["idx"]].append(
-            Candidate(
-                index=row["idx"],
-                compound_id=row["compound_id"],
-                compound=row["compound"],
-                community_code=row["compound_community"],
-                community=row["compound_community_name"],
-                compound_similarity=float(row["sim"]),
-                community_matches=row["community_matches"],
-                building_id=row["building_id"],
-                building=row["building"],
-                unit_id=row["unit_id"],
-                unit=row["unit"],
-                household_id=row["household_id"],
-                room=row["room"],
-                lon=row["lon"],
-                lat=row["lat"],
-                place=row if row["grid_id"] is not None else None,
-            )
-        )
+        place = Place._make(row[at:]) if row[at] is not None else None
+        results[row[0]].append(Candidate._make((*row[:at], place)))

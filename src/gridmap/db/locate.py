@@ -7,6 +7,8 @@ number of statements, whatever the batch size.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Connection, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -16,6 +18,28 @@ from gridmap.db.prepared import Prepared
 from gridmap.domain.hierarchy import CENTRAL_HOUSEHOLD, GRID_HEAD, GRID_WORKER, PARTY_SECRETARY
 
 _POINTS = (bindparam("lons", type_=ARRAY(Double)), bindparam("lats", type_=ARRAY(Double)))
+
+
+class Place(NamedTuple):
+    """Where a grid lies: the grid and its community, street and district, as selected by
+    PLACE_COLUMNS (same names, same order)."""
+
+    grid_id: int
+    grid_code: str
+    grid_name: str
+    grid_kind: str
+    grid_category: str | None
+    grid_responsible_body: str | None
+    grid_area_m2: float
+    grid_valid_from: date
+    grid_valid_to: date | None
+    community_code: str
+    community_name: str
+    street_code: str
+    street_name: str
+    district_code: str
+    district_name: str
+
 
 PLACE_COLUMNS = """
     g.id AS grid_id, g.code AS grid_code, g.name AS grid_name, g.kind AS grid_kind,
@@ -56,13 +80,11 @@ _NEAREST_GRID = text("""
 """).bindparams(*_POINTS)
 
 
-def grids_at(
-    conn: Connection, lons: Sequence[float], lats: Sequence[float]
-) -> list[RowMapping | None]:
+def grids_at(conn: Connection, lons: Sequence[float], lats: Sequence[float]) -> list[Place | None]:
     """The current grid (with its community, street and district) holding each point."""
-    found: list[RowMapping | None] = [None] * len(lons)
-    for row in _GRIDS_AT.execute(conn, {"lons": list(lons), "lats": list(lats)}).mappings():
-        found[row["idx"]] = row
+    found: list[Place | None] = [None] * len(lons)
+    for row in _GRIDS_AT.execute(conn, {"lons": list(lons), "lats": list(lats)}):
+        found[row[0]] = Place._make(row[1:])
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from gridmap.errors import InvalidInput
 
@@ -106,9 +106,18 @@ _HAN = r"[\u4e00-\u9fff]"
 _NAME = r"(?:(?!社区|街道|居委|小区)[\u4e00-\u9fff])"
 _NOISE = ("附近", "旁边", "对面", "门口", "这里")
 
-_PUNCT = re.compile(r"[\s,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】<>《》{}|/\\~`@$%^&*+=]+")
+_PUNCT = re.compile(  # punctuation and spaces, and words that say nothing of the place
+    r"[\s,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】<>《》{}|/\\~`@$%^&*+=]+|" + "|".join(_NOISE)
+)
 _DASHES = re.compile(r"[—–－‐‑‒―_~〜]+")
-_WORDS = [(re.compile(p), r) for p, r in ((r"居委会|居委", "社区"), (r"号楼|幢|座|栋楼", "栋"))]
+_WORDS = (
+    ("居委会", "社区"),
+    ("居委", "社区"),
+    ("号楼", "栋"),
+    ("幢", "栋"),
+    ("座", "栋"),
+    ("栋楼", "栋"),
+)
 _HOUSEHOLD = re.compile(r"(\d+)号?户")
 _CN_NUMBER = re.compile(f"[{_CN}]+(?=栋|单元|室|户|号|层|楼|-|$)")
 _LONE_DASH = re.compile(r"-(?![0-9A-Z])|(?<![0-9A-Z])-")
@@ -130,8 +139,7 @@ _FLOOR_ROOM = re.compile(r"^(\d+)[层楼](\d{2})")
 _MATCHABLE = re.compile(rf"{_HAN}|\d")
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedAddress:
+class ParsedAddress(NamedTuple):
     raw: str
     normalized: str
     province: str | None = None
@@ -149,7 +157,7 @@ class ParsedAddress:
     def parts(self) -> dict[str, str]:
         """The parts from community to room that the address names."""
         keys = ("community", "road", "road_number", "compound", "building", "unit", "room")
-        return {k: v for k, v in asdict(self).items() if k in keys and v is not None}
+        return {k: v for k, v in self._asdict().items() if k in keys and v is not None}
 
 
 def cn_to_int(text: str) -> int:
@@ -173,10 +181,8 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).upper()
     text = _DASHES.sub("-", text)
     text = _PUNCT.sub("", text)
-    for noise in _NOISE:
-        text = text.replace(noise, "")
-    for pattern, replacement in _WORDS:
-        text = pattern.sub(replacement, text)
+    for word, replacement in _WORDS:
+        text = text.replace(word, replacement)
     text = _CN_NUMBER.sub(lambda m: str(cn_to_int(m.group())), text)
     if "户" in text:
         text = _HOUSEHOLD.sub(r"\1室", text)
@@ -192,8 +198,10 @@ def _validate(text: str) -> None:
         )
 
 
-def _peel(text: str, pattern: re.Pattern[str]) -> tuple[str | None, str]:
-    match = pattern.match(text)
+def _peel(text: str, pattern: re.Pattern[str], named: bool = True) -> tuple[str | None, str]:
+    """The level ``pattern`` finds at the start of ``text``, and the rest (``named``: the
+    text has the level's word at all, a cheap test that saves most matches)."""
+    match = pattern.match(text) if named else None
     if not match or match.end() == len(text) and pattern is not _COMMUNITY:
         return None, text
     return match.group(), text[match.end() :]
@@ -248,15 +256,17 @@ def parse_address(text: str) -> ParsedAddress:
     if not _MATCHABLE.search(normalized):
         raise InvalidInput(f"address {text[:40]!r} has no Chinese text or numbers to match")
     rest = normalized
-    province, rest = _peel(rest, _PROVINCE)
-    city, rest = _peel(rest, _CITY)
-    if city is None:
+    province, rest = _peel(
+        rest, _PROVINCE, "省" in rest or "自治区" in rest or rest.startswith(PROVINCES)
+    )
+    city, rest = _peel(rest, _CITY, "市" in rest or "州" in rest or "地区" in rest or "盟" in rest)
+    if city is None and province:
         bare = _BARE_CITY.match(rest)
-        if bare and province:
+        if bare:
             city, rest = bare.group(1), rest[bare.end() :]
-    district, rest = _peel(rest, _DISTRICT)
-    street, rest = _peel(rest, _STREET)
-    community, rest = _peel(rest, _COMMUNITY)
+    district, rest = _peel(rest, _DISTRICT, "区" in rest or "县" in rest or "旗" in rest)
+    street, rest = _peel(rest, _STREET, "街道" in rest or "镇" in rest or "乡" in rest)
+    community, rest = _peel(rest, _COMMUNITY, "社区" in rest or "村" in rest)
     road = road_number = None
     match = _ROAD.match(rest)
     if match and (match.group("no") or _looks_like_compound(rest[match.end() :])):

@@ -6,7 +6,7 @@ Pure: takes the parts an address names and the parts a candidate has, returns a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 # Weights of each part in the confidence score; they sum to 1.
 WEIGHTS = {"community": 0.1, "compound": 0.4, "building": 0.2, "unit": 0.1, "room": 0.2}
@@ -14,42 +14,62 @@ CONFIDENT = 0.6  # a best candidate at or above this score resolves the addressâ
 MARGIN = 0.1  # â€¦when it leads the runner-up by at least this much
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     score: float
     matched: tuple[str, ...]  # parts of the address that matched, coarse to fine
     level: str  # household, building or compound
 
 
-def score(
-    asked: dict[str, str | None],
-    compound_similarity: float,
-    community_matches: bool | None,
-    found: dict[str, object | None],
-) -> Match:
-    """Score one candidate.
+class Asked(Protocol):
+    """The parts an address names (None where it does not say)."""
 
-    ``asked`` holds the parsed parts (community, compound, building, unit, room; None where
-    the address does not say); ``found`` holds the candidate's ids for building, unit and
-    household (None where nothing matched).
-    """
+    @property
+    def building(self) -> str | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def room(self) -> str | None: ...
+
+
+class Found(Protocol):
+    """What a gazetteer candidate matched: ids are None where nothing matched."""
+
+    @property
+    def compound_similarity(self) -> float: ...
+    @property
+    def community_matches(self) -> bool | None: ...  # None: the address names no community
+    @property
+    def building_id(self) -> int | None: ...
+    @property
+    def unit_id(self) -> int | None: ...
+    @property
+    def household_id(self) -> int | None: ...
+
+
+def score(asked: Asked, found: Found) -> Match:
+    """Score one candidate: parts the address does not name count half, neither for nor
+    against; the level is the finest the candidate matched."""
     total, matched = 0.0, []
-    if community_matches is not False:
+    if found.community_matches is not False:
         total += WEIGHTS["community"]
-        if community_matches:
+        if found.community_matches:
             matched.append("community")
-    total += WEIGHTS["compound"] * compound_similarity
-    if compound_similarity >= 0.99:
+    total += WEIGHTS["compound"] * found.compound_similarity
+    if found.compound_similarity >= 0.99:
         matched.append("compound")
-    for part, key in (("building", "building"), ("unit", "unit"), ("room", "household")):
-        if asked.get(part) is None:
-            total += WEIGHTS[part] * 0.5  # not asked: neither evidence for nor against
-        elif found.get(key) is not None:
+    for part, wanted, got in (
+        ("building", asked.building, found.building_id),
+        ("unit", asked.unit, found.unit_id),
+        ("room", asked.room, found.household_id),
+    ):
+        if wanted is None:
+            total += WEIGHTS[part] * 0.5
+        elif got is not None:
             total += WEIGHTS[part]
             matched.append(part)
-    if found.get("household") is not None:
+    if found.household_id is not None:
         level = "household"
-    elif found.get("building") is not None:
+    elif found.building_id is not None:
         level = "building"
     else:
         level = "compound"

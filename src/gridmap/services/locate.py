@@ -10,12 +10,12 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import Connection
 
 from gridmap.db import gazetteer
 from gridmap.db import locate as db
+from gridmap.db.locate import Place
 from gridmap.domain import matching
 from gridmap.domain.address import ParsedAddress, parse_address
 from gridmap.errors import GridmapError, InvalidInput
@@ -27,25 +27,6 @@ class PointQuery:
     x: float
     y: float
     crs: str = "WGS84"
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    district_code: str
-    district_name: str
-    street_code: str
-    street_name: str
-    community_code: str
-    community_name: str
-    grid_id: int
-    grid_code: str
-    grid_name: str
-    grid_kind: str
-    grid_category: str | None
-    grid_responsible_body: str | None
-    grid_area_m2: float
-    grid_valid_from: date
-    grid_valid_to: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +169,7 @@ def locate_points(
                 lon=lons[i],
                 lat=lats[i],
                 gcj02=gcj[i],
-                place=_place(place),
+                place=place,
             )
     if people:
         _add_people(conn, [r for r in results if isinstance(r, Located)])
@@ -207,7 +188,6 @@ def locate_addresses(
     while the database matches one chunk, this thread parses the next and ranks the last.
     """
     chunks = [texts[i : i + PIPELINE_CHUNK] for i in range(0, len(texts), PIPELINE_CHUNK)]
-    places: dict[int, Place] = {}  # one Place per grid, shared by its results
     results: list[LocateResult] = []
 
     def match(parsed: list[ParsedAddress | AddressNotFound]) -> list[list[gazetteer.Candidate]]:
@@ -215,7 +195,7 @@ def locate_addresses(
 
     if len(chunks) == 1:
         parsed = _parse_all(chunks[0])
-        results = _resolve(parsed, match(parsed), places)
+        results = _resolve(parsed, match(parsed))
     elif chunks:
         with ThreadPoolExecutor(1, thread_name_prefix="gridmap-gazetteer") as database:
             running = None
@@ -223,10 +203,10 @@ def locate_addresses(
                 parsed = _parse_all(chunk)
                 matched = database.submit(match, parsed)
                 if running is not None:
-                    results += _resolve(running[0], running[1].result(), places)
+                    results += _resolve(running[0], running[1].result())
                 running = (parsed, matched)
             assert running is not None
-            results += _resolve(running[0], running[1].result(), places)
+            results += _resolve(running[0], running[1].result())
     if people:
         _add_people(conn, [r for r in results if isinstance(r, Located)])
     return results
@@ -244,56 +224,55 @@ def _parse_all(texts: Sequence[str]) -> list[ParsedAddress | AddressNotFound]:
 
 
 def _resolve(
-    parsed: list[ParsedAddress | AddressNotFound],
-    candidates: list[list[gazetteer.Candidate]],
-    places: dict[int, Place],
+    parsed: list[ParsedAddress | AddressNotFound], candidates: list[list[gazetteer.Candidate]]
 ) -> list[LocateResult]:
     """Each address's candidates ranked: Located when one is confidently best."""
-    results: list[LocateResult | None] = [None] * len(parsed)
-    located: dict[int, tuple[ParsedAddress, gazetteer.Candidate, matching.Match]] = {}
-    for i, (p, found) in enumerate(zip(parsed, candidates, strict=True)):
+    results: list[LocateResult | None] = []
+    located = []  # (position in results, address, best match, its candidate and place)
+    for p, found in zip(parsed, candidates, strict=True):
         if isinstance(p, AddressNotFound):
-            results[i] = p
+            results.append(p)
             continue
-        ranked = sorted(((_score(p, c), c) for c in found), key=lambda mc: -mc[0].score)
-        if matching.is_confident([m.score for m, _ in ranked]):
-            located[i] = (p, ranked[0][1], ranked[0][0])
+        ranked = sorted(((matching.score(p, c), c) for c in found), key=_best_first)
+        place = ranked[0][1].place if ranked else None
+        if not matching.is_confident([m.score for m, _ in ranked]):
+            results.append(
+                AddressNotFound(
+                    _clip(p.raw),
+                    _not_found_reason(p, ranked),
+                    tuple(
+                        Candidate(_candidate_address(c), m.score, m.level, c.community_code)
+                        for m, c in ranked[:5]
+                    ),
+                )
+            )
+        elif place is None:  # a gazetteer entry outside every grid: data to be fixed
+            results.append(AddressNotFound(_clip(p.raw), "matched a place outside every grid"))
         else:
-            results[i] = AddressNotFound(
-                _clip(p.raw),
-                _not_found_reason(p, ranked),
-                tuple(
-                    Candidate(_candidate_address(c), m.score, m.level, c.community_code)
-                    for m, c in ranked[:5]
-                ),
-            )
-    if located:
-        order = list(located)
-        gcj = _gcj02([located[i][1].lon for i in order], [located[i][1].lat for i in order])
-        for k, i in enumerate(order):
-            p, c, m = located[i]
-            if c.place is None:  # a gazetteer entry outside every grid: data to be fixed
-                results[i] = AddressNotFound(_clip(p.raw), "matched a place outside every grid")
-                continue
-            place = places.get(c.place["grid_id"]) or places.setdefault(
-                c.place["grid_id"], _place(c.place)
-            )
-            results[i] = Located(
-                query=_clip(p.raw),
-                matched_address=_candidate_address(c, place.street_name),
-                confidence=m.score,
-                matched_parts=m.matched,
-                level=m.level,
-                lon=c.lon,
-                lat=c.lat,
-                gcj02=gcj[k],
-                place=place,
-                building=c.building,
-                unit=c.unit,
-                room=c.room if c.household_id else None,
-                household_id=c.household_id,
-            )
+            located.append((len(results), p, *ranked[0], place))
+            results.append(None)
+    gcj = _gcj02([c.lon for *_, c, _ in located], [c.lat for *_, c, _ in located])
+    for (i, p, m, c, place), point in zip(located, gcj, strict=True):
+        results[i] = Located(
+            query=_clip(p.raw),
+            matched_address=_candidate_address(c, place.street_name),
+            confidence=m.score,
+            matched_parts=m.matched,
+            level=m.level,
+            lon=c.lon,
+            lat=c.lat,
+            gcj02=point,
+            place=place,
+            building=c.building,
+            unit=c.unit,
+            room=c.room if c.household_id else None,
+            household_id=c.household_id,
+        )
     return results  # type: ignore[return-value]
+
+
+def _best_first(scored: tuple[matching.Match, gazetteer.Candidate]) -> float:
+    return -scored[0].score
 
 
 def _gcj02(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[float, float]]:
@@ -327,18 +306,6 @@ def _address_query(p: ParsedAddress | AddressNotFound) -> gazetteer.AddressQuery
     return gazetteer.AddressQuery(p.community, p.compound, p.building, p.unit, p.room)
 
 
-def _score(p: ParsedAddress, c: gazetteer.Candidate) -> matching.Match:
-    asked = {
-        "community": p.community,
-        "compound": p.compound,
-        "building": p.building,
-        "unit": p.unit,
-        "room": p.room,
-    }
-    found = {"building": c.building_id, "unit": c.unit_id, "household": c.household_id}
-    return matching.score(asked, c.compound_similarity, c.community_matches, found)
-
-
 def _not_found_reason(p: ParsedAddress, ranked: list) -> str:  # type: ignore[type-arg]
     if not p.compound:
         return "the address names no compound (小区) to look for"
@@ -358,12 +325,8 @@ def _candidate_address(c: gazetteer.Candidate, street: str = "") -> str:
     return "".join(parts)
 
 
-def _place(row) -> Place:  # type: ignore[no-untyped-def]
-    return Place(**{f: row[f] for f in Place.__slots__})  # type: ignore[attr-defined]
-
-
-def _place_address(row) -> str:  # type: ignore[no-untyped-def]
-    return f"{row['district_name']}{row['street_name']}{row['community_name']}{row['grid_name']}"
+def _place_address(p: Place) -> str:
+    return f"{p.district_name}{p.street_name}{p.community_name}{p.grid_name}"
 
 
 def _point_label(p: PointQuery) -> str:

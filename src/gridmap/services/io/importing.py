@@ -352,28 +352,7 @@ def _building(
     q: gazetteer.AddressQuery, candidates: list[gazetteer.Candidate]
 ) -> tuple[int | None, str | None]:
     """The one building a household row means, or why there is none."""
-    asked = {
-        "community": q.community,
-        "compound": q.compound,
-        "building": q.building,
-        "unit": q.unit,
-        "room": q.room,
-    }
-    ranked = sorted(
-        (
-            (
-                matching.score(
-                    asked,
-                    c.compound_similarity,
-                    c.community_matches,
-                    {"building": c.building_id, "unit": c.unit_id, "household": c.household_id},
-                ).score,
-                c,
-            )
-            for c in candidates
-        ),
-        key=lambda sc: -sc[0],
-    )
+    ranked = sorted(((matching.score(q, c).score, c) for c in candidates), key=lambda sc: -sc[0])
     if not ranked:
         return None, f"no compound resembles {q.compound!r}"
     best = ranked[0][1]
