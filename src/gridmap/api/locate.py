@@ -168,7 +168,7 @@ def _shape(result: service.LocateResult, minutes: int):  # type: ignore[no-untyp
             query=result.query,
             matched_address=result.matched_address,
             confidence=result.confidence,
-            matched_parts=list(result.matched_parts),
+            matched_parts=result.matched_parts,  # type: ignore[arg-type]  # any sequence
             level=result.level,
             point=LonLat(lon=result.lon, lat=result.lat),
             point_gcj02=LonLat(lon=result.gcj02[0], lat=result.gcj02[1]),
@@ -259,7 +259,8 @@ async def _locate(
 
     results, reached = await info.context.run(work)
     _reach_loader(info).prime_many(reached)
-    _audit_people(info, results)
+    if people:
+        _audit_people(info, results)
     return [_shape(r, minutes) for r in results]
 
 
