@@ -38,6 +38,8 @@ def test_bench_small_produces_every_figure(server_url, tmp_path):
         "coverage",
         "map",
     } <= benches
+    many = {f["name"] for f in figures if f["bench"] == "locate-many"}
+    assert many == {"addresses per second, 1 client", "addresses per second, 2 clients"}
     for f in figures:
         assert f["runs"] and all(isinstance(r, (int, float)) for r in f["runs"]), f
         assert f["median"] == f["median"], f"{f['bench']} {f['name']} produced NaN"

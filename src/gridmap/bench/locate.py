@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from gridmap.bench.figures import Figure, Report
 from gridmap.bench.http import rss_mb, server, wrk
+from gridmap.errors import ConfigError
 
 LOCATED_FIELDS = """... on Located { matchedAddress grid { code name } community { name }
   street { name } staff { role name phone } stations { station { kind name } meters minutes } }"""
@@ -159,42 +161,79 @@ def locate_many(
     engine: Engine,
     env: dict[str, str],
     workers: int,
+    seconds: int,
     repeats: int,
     batch: int = 10_000,
 ) -> None:
-    """Addresses per second for batches of 10,000, against one set-based SQL join."""
+    """Addresses per second in batches of 10,000: one client sending them one after another,
+    and as many clients as the server has workers (the throughput the server sustains),
+    against one set-based SQL join that finds the same households."""
     rows = sample(engine, batch)
     addresses = [messy(r, k) for k, r in enumerate(rows)]
-    runs = []
+    batch = len(addresses)  # fewer where the demo has fewer households
+    body = json.dumps({"query": MANY_QUERY, "variables": {"a": addresses}}).encode()
     with server("gridmap.api.app:create_app", workers, env) as (url, _):
-        client = httpx.Client(base_url=url, timeout=120)
-        for attempt in range(repeats + 1):
+        results = json.loads(_post(url, body))["data"]["locateMany"]  # warms up too
+        located = sum(r["__typename"] == "Located" for r in results)
+        one = []
+        for _ in range(repeats):
             start = time.perf_counter()
-            response = client.post(
-                "/graphql", json={"query": MANY_QUERY, "variables": {"a": addresses}}
-            )
-            elapsed = time.perf_counter() - start
-            located = sum(
-                r["__typename"] == "Located" for r in response.json()["data"]["locateMany"]
-            )
-            if attempt:  # the first call warms up
-                runs.append(len(addresses) / elapsed)
+            _post(url, body)
+            one.append(batch / (time.perf_counter() - start))
+        for _ in range(workers):  # every worker warmed up before the sustained runs
+            _post(url, body)
+        sustained = [_sustained(url, body, batch, workers, seconds) for _ in range(repeats)]
     floors = []
     params = {k: [r[k] for r in rows] for k in ("p", "b", "u", "r")}
     for _ in range(repeats):
         with engine.connect() as conn:
             start = time.perf_counter()
             conn.execute(_FLOOR_JOIN, params).all()
-            floors.append(len(rows) / (time.perf_counter() - start))
+            floors.append(batch / (time.perf_counter() - start))
+    floor = sorted(floors)[len(floors) // 2]
+    note = f"{located:,} of {batch:,} messy addresses located"
+    report.add(
+        Figure("locate-many", "addresses per second, 1 client", "1/s", one, floor, note=note)
+    )
     figure = report.add(
         Figure(
             "locate-many",
-            "addresses per second",
+            f"addresses per second, {workers} clients",
             "1/s",
-            runs,
-            floor=sorted(floors)[len(floors) // 2],
+            sustained,
+            floor,
             target="≥ 20,000/s",
+            note="the floor is the join on one connection",
         )
     )
     figure.met = figure.median >= 20_000
-    figure.note = f"{located:,} of {len(addresses):,} messy addresses located"
+
+
+def _post(url: str, body: bytes) -> bytes:
+    """One batch on a fresh connection (which an idle worker accepts; a kept-alive one would
+    stay with the worker that took it first); the response, checked but not decoded."""
+    response = httpx.post(
+        url + "/graphql", content=body, headers={"content-type": "application/json"}, timeout=120
+    )
+    if response.status_code != 200 or b'"errors"' in response.content:
+        raise ConfigError(f"locateMany failed in the benchmark: {response.text[:300]}")
+    return response.content
+
+
+def _sustained(url: str, body: bytes, batch: int, clients: int, seconds: int) -> float:
+    """Addresses per second while ``clients`` threads post batches back to back."""
+    done = [0] * clients
+    start = time.perf_counter()
+    stop = start + seconds
+
+    def client(k: int) -> None:
+        while time.perf_counter() < stop:
+            _post(url, body)
+            done[k] += batch
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - start)

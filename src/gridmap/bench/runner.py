@@ -55,7 +55,9 @@ BENCHMARKS: dict[str, Callable[[Report, Bench], None]] = {
     "locate": lambda r, b: locate.http_locate(
         r, b.engine, b.env, b.workers, b.plan.seconds, b.plan.repeats
     ),
-    "locate-many": lambda r, b: locate.locate_many(r, b.engine, b.env, b.workers, b.plan.repeats),
+    "locate-many": lambda r, b: locate.locate_many(
+        r, b.engine, b.env, b.workers, b.plan.seconds, b.plan.repeats
+    ),
     "isochrones": lambda r, b: circles.isochrones(r, b.engine, b.plan.repeats),
     "coverage": lambda r, b: circles.coverage(r, b.engine, b.plan.repeats),
     "station-move": lambda r, b: circles.station_move(r, b.engine, b.plan.repeats),
