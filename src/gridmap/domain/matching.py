@@ -80,4 +80,4 @@ def is_confident(scores: list[float]) -> bool:
     """A unique, confident best match: above the bar and clear of the runner-up."""
     if not scores or scores[0] < CONFIDENT:
         return False
-    return len(scores) == 1 or scores[0] - scores[1] >= MARGIN
+    return len(scores) == 1 or round(scores[0] - scores[1], 3) >= MARGIN  # scores have 3 places
