@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import Engine, text
 
 from gridmap.bench.figures import Figure, Report
-from gridmap.bench.http import rss_mb, server, wrk
+from gridmap.bench.http import Load, rss_mb, server, wrk
 from gridmap.errors import ConfigError
 
 LOCATED_FIELDS = """... on Located { matchedAddress grid { code name } community { name }
@@ -63,13 +63,6 @@ class _RssSampler(threading.Thread):
             self.peak = max(self.peak, rss_mb(self.pid))
 
 
-def _load(
-    url: str, path: str, bodies: list[dict], seconds: int, connections: int, repeats: int
-) -> list:  # type: ignore[type-arg]
-    wrk(url, path, bodies, 2, connections)  # warm up caches and connection pools
-    return [wrk(url, path, bodies, seconds, connections) for _ in range(repeats)]
-
-
 def http_locate(
     report: Report, engine: Engine, env: dict[str, str], workers: int, seconds: int, repeats: int
 ) -> None:
@@ -93,16 +86,20 @@ def http_locate(
         ),
     }
     for name, (graphql_bodies, floor_bodies) in cases.items():
-        with server("gridmap.api.app:create_app", workers, env) as (url, pid):
+        with (
+            server("gridmap.api.app:create_app", workers, env) as (url, pid),
+            server("gridmap.bench.floor:create_app", workers, env) as (floor_url, _),
+        ):
             resting = rss_mb(pid)
             sampler = _RssSampler(pid)
             sampler.start()
-            busy = _load(url, "/graphql", graphql_bodies, seconds, SATURATION, repeats)
+            busy, steady, floor_busy, floor_steady = _interleaved(
+                (url, "/graphql", graphql_bodies),
+                (floor_url, "/locate", floor_bodies),
+                seconds,
+                repeats,
+            )
             sampler.stop.set()
-            steady = _load(url, "/graphql", graphql_bodies, seconds, STEADY, repeats)
-        with server("gridmap.bench.floor:create_app", workers, env) as (url, _):
-            floor_busy = _load(url, "/locate", floor_bodies, seconds, SATURATION, repeats)
-            floor_steady = _load(url, "/locate", floor_bodies, seconds, STEADY, repeats)
         rate = report.add(
             Figure(
                 name,
@@ -143,6 +140,29 @@ def http_locate(
         report.add(Figure(name, "server RSS under load", "MB", [sampler.peak or resting]))
 
 
+def _interleaved(
+    graphql: tuple[str, str, list[dict]],  # type: ignore[type-arg]
+    floor: tuple[str, str, list[dict]],  # type: ignore[type-arg]
+    seconds: int,
+    repeats: int,
+) -> tuple[list[Load], list[Load], list[Load], list[Load]]:
+    """Runs at saturation and at a steady load, the API's and the floor's taken in turn, so
+    that both see the same spells of this shared machine (a spell can last minutes and move
+    a figure by half)."""
+    for target in (graphql, floor):  # warm up caches and connection pools
+        wrk(*target, 2, SATURATION)
+    busy: list[Load] = []
+    steady: list[Load] = []
+    floor_busy: list[Load] = []
+    floor_steady: list[Load] = []
+    for _ in range(repeats):
+        busy.append(wrk(*graphql, seconds, SATURATION))
+        floor_busy.append(wrk(*floor, seconds, SATURATION))
+        steady.append(wrk(*graphql, seconds, STEADY))
+        floor_steady.append(wrk(*floor, seconds, STEADY))
+    return busy, steady, floor_busy, floor_steady
+
+
 def _median(values) -> float:  # type: ignore[no-untyped-def]
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
@@ -175,14 +195,14 @@ def locate_many(
     with server("gridmap.api.app:create_app", workers, env) as (url, _):
         results = json.loads(_post(url, body))["data"]["locateMany"]  # warms up too
         located = sum(r["__typename"] == "Located" for r in results)
-        one = []
-        for _ in range(repeats):
+        for _ in range(workers):  # every worker warmed up
+            _post(url, body)
+        one, sustained = [], []
+        for _ in range(repeats):  # in turn, to share the spells of this shared machine
             start = time.perf_counter()
             _post(url, body)
             one.append(batch / (time.perf_counter() - start))
-        for _ in range(workers):  # every worker warmed up before the sustained runs
-            _post(url, body)
-        sustained = [_sustained(url, body, batch, workers, seconds) for _ in range(repeats)]
+            sustained.append(_sustained(url, body, batch, workers, seconds))
     floors = []
     params = {k: [r[k] for r in rows] for k in ("p", "b", "u", "r")}
     for _ in range(repeats):
