@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from gridmap.db import network as db
-from gridmap.db.bulk import copy_lines
-from gridmap.db.prepared import Prepared
+from gridmap.db import stations as store
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.geo import crs
 from gridmap.services import service_areas
@@ -45,42 +44,21 @@ def move_station(
 def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) -> Moved:
     """Move a station to (lon, lat) in WGS84 and bring every walking cache up to date."""
     crs.validate_lonlat(lon, lat, where="station position")
-    kind = conn.execute(text("SELECT kind FROM stations WHERE id = :s"), {"s": station_id}).scalar()
+    kind = store.kind_of(conn, station_id)
     if kind is None:
         raise NotFound(f"no station with id {station_id}")
     net = db.load_network(conn)
     if net.empty:
         raise InvalidInput("the walkable network is empty: load the demo or import roads first")
-    conn.execute(
-        text("UPDATE stations SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326) WHERE id = :s"),
-        {"x": lon, "y": lat, "s": station_id},
-    )
+    store.put(conn, station_id, lon, lat)
     new = db.attach_points(conn, [lon], [lat])[0]
     if new["snap_m"] > get_settings().max_snap_m:
         raise InvalidInput(
             f"station {station_id} would be {new['snap_m']:.0f} m from the "
             "nearest walkable edge: put it on the network"
         )
-    old_edge = conn.execute(
-        text("DELETE FROM station_edges WHERE station_id = :s RETURNING edge_id"), {"s": station_id}
-    ).scalar()
-    conn.execute(
-        text("INSERT INTO station_edges VALUES (:s, :e, :f, :d)"),
-        {"s": station_id, "e": new["edge_id"], "f": new["fraction"], "d": new["snap_m"]},
-    )
-    attached = [
-        dict(r)
-        for r in conn.execute(
-            text("""
-        SELECT se.station_id AS id, st.kind, e.source, e.target, e.length_m, se.fraction,
-               se.snap_m, se.edge_id
-        FROM station_edges se JOIN stations st ON st.id = se.station_id
-        JOIN road_edges e ON e.id = se.edge_id ORDER BY se.station_id
-    """)
-        )
-        .mappings()
-        .all()
-    ]
+    old_edge = store.reattach(conn, station_id, new["edge_id"], new["fraction"], new["snap_m"])
+    attached = [dict(r) for r in store.attached(conn)]
     graph = build_graph(net, attached)
     n = graph.n_nodes
     me = next(i for i, a in enumerate(attached) if a["id"] == station_id)
@@ -108,20 +86,9 @@ def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) 
 
 
 def _replace_reach(conn: Connection, graph, station_id: int, virtual: int) -> int:  # type: ignore[no-untyped-def]
-    conn.execute(text("DELETE FROM station_reach WHERE station_id = :s"), {"s": station_id})
     dist = dijkstra(graph.matrix, directed=False, indices=virtual, limit=reach_limit_m())
     reached = np.flatnonzero(np.isfinite(dist[: graph.n_nodes]))
-    copy_lines(
-        conn,
-        "station_reach",
-        ("station_id", "node_id", "meters"),
-        (
-            f"{station_id}\t{node}\t{m:.2f}\n"
-            for node, m in zip(
-                graph.node_ids[reached].tolist(), dist[reached].tolist(), strict=True
-            )
-        ),
-    )
+    store.replace_reach(conn, station_id, graph.node_ids[reached].tolist(), dist[reached].tolist())
     return int(reached.size)
 
 
@@ -138,13 +105,7 @@ def _changed_nodes(
     Only nodes the moved station served before or serves now can change: every other
     station stays where it was."""
     serves_now = np.flatnonzero(nearest == station_id)
-    old = conn.execute(
-        text(
-            "SELECT node_id, station_id, meters FROM node_nearest"
-            " WHERE kind = :k AND (station_id = :s OR node_id = ANY(:n))"
-        ),
-        {"k": kind, "s": station_id, "n": graph.node_ids[serves_now].tolist()},
-    ).all()
+    old = store.nearest_rows(conn, kind, station_id, graph.node_ids[serves_now].tolist())
     table = np.array([tuple(r) for r in old], dtype=float).reshape(-1, 3)
     served = np.searchsorted(graph.node_ids, table[:, 0].astype(np.int64))
     nodes = np.union1d(serves_now, served)
@@ -160,39 +121,14 @@ def _changed_nodes(
     )
     changed = nodes[differs]
     node_ids = graph.node_ids[changed]
-    conn.execute(
-        text("DELETE FROM node_nearest WHERE kind = :k AND node_id = ANY(:n)"),
-        {"k": kind, "n": node_ids.tolist()},
-    )
     keep = changed[np.isfinite(dist[changed]) & (nearest[changed] >= 0)]
-    copy_lines(
+    store.replace_nearest(
         conn,
-        "node_nearest",
-        ("node_id", "kind", "station_id", "meters"),
-        (
-            f"{node}\t{kind}\t{s}\t{m:.2f}\n"
-            for node, s, m in zip(
-                graph.node_ids[keep].tolist(),
-                nearest[keep].tolist(),
-                dist[keep].tolist(),
-                strict=True,
-            )
-        ),
+        kind,
+        node_ids.tolist(),
+        (graph.node_ids[keep].tolist(), nearest[keep].tolist(), dist[keep].tolist()),
     )
     return node_ids
-
-
-_UPDATE_WALKS = Prepared(
-    """
-    UPDATE household_walks w SET meters[:position] = u.meters, stations[:position] = u.station
-    FROM unnest(:ids, :meters, :stations) AS u(id, meters, station)
-    WHERE w.household_id = u.id
-    """,
-    position="int",
-    ids="bigint[]",
-    meters="float8[]",
-    stations="int[]",
-)
 
 
 def _update_households(  # type: ignore[no-untyped-def]
@@ -207,17 +143,7 @@ def _update_households(  # type: ignore[no-untyped-def]
 ) -> int:
     """Recompute, for this kind, the walks of the households on edges at changed nodes and
     on the station's old and new edges."""
-    position = conn.execute(
-        text("SELECT sort + 1 FROM station_kinds WHERE code = :k"), {"k": kind}
-    ).scalar_one()
-    rows = conn.execute(
-        text("""
-        SELECT w.household_id, w.edge_id, w.fraction, w.snap_m, e.source, e.target, e.length_m
-        FROM road_edges e JOIN household_walks w ON w.edge_id = e.id
-        WHERE e.source = ANY(:n) OR e.target = ANY(:n) OR e.id = ANY(:e)
-    """),
-        {"n": changed.tolist(), "e": edges},
-    ).all()
+    rows = store.walks_at(conn, changed.tolist(), edges)
     if not rows:
         return 0
     t = np.array([tuple(r) for r in rows], dtype=float)  # tuples: numpy probes Rows slowly
@@ -235,13 +161,11 @@ def _update_households(  # type: ignore[no-untyped-def]
         better = on_edge & (direct < meters)
         meters, station = np.where(better, direct, meters), np.where(better, s["id"], station)
     meters = meters + t[:, 3]
-    _UPDATE_WALKS.execute(
+    store.update_walks(
         conn,
-        {
-            "position": int(position),
-            "ids": t[:, 0].astype(np.int64).tolist(),
-            "meters": [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()],
-            "stations": [int(s) if s >= 0 else None for s in station.tolist()],
-        },
+        store.kind_position(conn, kind),
+        t[:, 0].astype(np.int64).tolist(),
+        [round(m, 1) if np.isfinite(m) else None for m in meters.tolist()],
+        [int(s) if s >= 0 else None for s in station.tolist()],
     )
     return len(rows)
