@@ -5,7 +5,7 @@ from typing import NamedTuple
 import pytest
 
 from gridmap.domain.address import parse_address
-from gridmap.domain.matching import CONFIDENT, MARGIN, is_confident, score
+from gridmap.domain.matching import CONFIDENT, MARGIN, is_confident, ranked, score
 
 
 class Found(NamedTuple):
@@ -57,3 +57,10 @@ def test_a_similar_name_scores_by_its_similarity_and_does_not_count_as_matched()
 )
 def test_confidence_needs_a_high_and_clear_best(scores, confident):
     assert is_confident(scores) is confident
+
+
+def test_ranked_puts_the_best_first_and_keeps_the_order_of_equals():
+    asked = parse_address("锦绣花园3栋2单元301室")
+    compound_only, building_a, building_b = Found(), Found(building_id=1), Found(building_id=2)
+    order = [c for _, c in ranked(asked, [compound_only, building_a, building_b])]
+    assert order == [building_a, building_b, compound_only]

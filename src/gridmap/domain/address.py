@@ -198,7 +198,7 @@ def _validate(text: str) -> None:
         )
 
 
-def _peel(text: str, pattern: re.Pattern[str], named: bool = True) -> tuple[str | None, str]:
+def _peel(text: str, pattern: re.Pattern[str], named: bool) -> tuple[str | None, str]:
     """The level ``pattern`` finds at the start of ``text``, and the rest (``named``: the
     text has the level's word at all, a cheap test that saves most matches)."""
     match = pattern.match(text) if named else None

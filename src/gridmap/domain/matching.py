@@ -6,7 +6,8 @@ Pure: takes the parts an address names and the parts a candidate has, returns a 
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from collections.abc import Iterable
+from typing import NamedTuple, Protocol, TypeVar
 
 # Weights of each part in the confidence score; they sum to 1.
 WEIGHTS = {"community": 0.1, "compound": 0.4, "building": 0.2, "unit": 0.1, "room": 0.2}
@@ -74,6 +75,14 @@ def score(asked: Asked, found: Found) -> Match:
     else:
         level = "compound"
     return Match(round(min(total, 1.0), 3), tuple(matched), level)
+
+
+F = TypeVar("F", bound=Found)
+
+
+def ranked(asked: Asked, candidates: Iterable[F]) -> list[tuple[Match, F]]:
+    """Each candidate with its match, best first (equal scores keep the candidates' order)."""
+    return sorted(((score(asked, c), c) for c in candidates), key=lambda mc: -mc[0].score)
 
 
 def is_confident(scores: list[float]) -> bool:

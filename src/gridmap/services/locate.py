@@ -233,7 +233,7 @@ def _resolve(
         if isinstance(p, AddressNotFound):
             results.append(p)
             continue
-        ranked = sorted(((matching.score(p, c), c) for c in found), key=_best_first)
+        ranked = matching.ranked(p, found)
         place = ranked[0][1].place if ranked else None
         if not matching.is_confident([m.score for m, _ in ranked]):
             results.append(
@@ -269,10 +269,6 @@ def _resolve(
             household_id=c.household_id,
         )
     return results  # type: ignore[return-value]
-
-
-def _best_first(scored: tuple[matching.Match, gazetteer.Candidate]) -> float:
-    return -scored[0].score
 
 
 def _gcj02(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[float, float]]:

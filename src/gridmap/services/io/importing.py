@@ -352,13 +352,13 @@ def _building(
     q: gazetteer.AddressQuery, candidates: list[gazetteer.Candidate]
 ) -> tuple[int | None, str | None]:
     """The one building a household row means, or why there is none."""
-    ranked = sorted(((matching.score(q, c).score, c) for c in candidates), key=lambda sc: -sc[0])
+    ranked = matching.ranked(q, candidates)
     if not ranked:
         return None, f"no compound resembles {q.compound!r}"
     best = ranked[0][1]
     if best.building_id is None:
         return None, f"compound {best.compound} ({best.community}) has no building {q.building}"
-    if not matching.is_confident([s for s, _ in ranked]):
+    if not matching.is_confident([m.score for m, _ in ranked]):
         names = " or ".join(f"{c.compound} ({c.community})" for _, c in ranked[:2])
         return None, f"ambiguous: {names}; add a community column (社区)"
     return best.building_id, None
