@@ -39,6 +39,12 @@ def enter_scope(conn: Connection, principal: Principal, *, write: bool = False) 
     )
 
 
+def leave_scope(conn: Connection) -> None:
+    """Back to the connection's own role for the rest of this transaction (or until
+    :func:`enter_scope` again): row-level security no longer applies."""
+    conn.execute(text("SELECT set_config('role', 'none', true)"))
+
+
 def create_token(
     conn: Connection,
     name: str,
