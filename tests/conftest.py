@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from gridmap.db import migrate
 from gridmap.db.embedded import Cluster
+from tests.helpers import as_admin
 
 
 def throwaway_home() -> Path:
@@ -100,7 +101,7 @@ def small_engine(make_database) -> Engine:
     from gridmap.services.demo import load_demo
 
     engine = make_database("gridmap_small")
-    load_demo(engine, scale="small", seed=7)
+    as_admin(engine, load_demo, scale="small", seed=7)
     return engine
 
 
@@ -110,7 +111,7 @@ def city_engine(make_database) -> Engine:
     from gridmap.services.demo import load_demo
 
     engine = make_database("gridmap_city")
-    load_demo(engine, scale="city", seed=7)
+    as_admin(engine, load_demo, scale="city", seed=7)
     return engine
 
 
@@ -188,7 +189,7 @@ def tokens(city_engine: Engine) -> dict[str, str]:
     from gridmap.services import access
 
     return {
-        role: access.create_token(city_engine, f"test {role}", role, areas, None)[1]
+        role: as_admin(city_engine, access.create_token, f"test {role}", role, areas, None)[1]
         for role, areas in ROLE_AREAS.items()
     }
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from gridmap.services import access
+from tests.helpers import as_admin
 
 A, B, C = "321102001001001", "321102001001002", "321102002001001"
 ROLES = ("public", "grid_worker", "community_admin", "street_admin", "planner", "admin")
@@ -249,9 +250,9 @@ def test_the_audit_log_records_personal_reads_for_admins_only(graphql):
 
 
 def test_bad_tokens_are_refused_and_normal_traffic_goes_on(api_url, city_engine, tokens):
-    _, revoked = access.create_token(city_engine, "to revoke", "admin", (), None)
-    access.revoke_token(city_engine, "to revoke")
-    _, expired = access.create_token(city_engine, "to expire", "admin", (), "1h")
+    _, revoked = as_admin(city_engine, access.create_token, "to revoke", "admin", (), None)
+    as_admin(city_engine, access.revoke_token, "to revoke")
+    _, expired = as_admin(city_engine, access.create_token, "to expire", "admin", (), "1h")
     with city_engine.begin() as conn:
         conn.execute(
             text(

@@ -11,6 +11,7 @@ from gridmap.geo import crs
 from gridmap.services.mapping import make_map
 from gridmap.settings import get_settings
 from tests.browser import inspect
+from tests.helpers import as_admin
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +40,12 @@ def community(city_engine):
 
 @pytest.fixture(scope="module")
 def public_map(city_engine, maps_dir, community):
-    return make_map(city_engine, community, "public")
+    return as_admin(city_engine, make_map, community, "public")
 
 
 @pytest.fixture(scope="module")
 def staff_map(city_engine, maps_dir, community):
-    return make_map(city_engine, community, "staff", suggest=2)
+    return as_admin(city_engine, make_map, community, "staff", suggest=2)
 
 
 def _counts(engine, community):
@@ -131,8 +132,8 @@ def test_staff_map_names_the_grid_workers(staff_map, city_engine, community):
 
 
 def test_amap_basemap_moves_every_coordinate_to_gcj02(city_engine, maps_dir, community):
-    osm = make_map(city_engine, community, "public", "osm").read_text(encoding="utf-8")
-    amap = make_map(city_engine, community, "public", "amap").read_text(encoding="utf-8")
+    osm = as_admin(city_engine, make_map, community, "public", "osm").read_text(encoding="utf-8")
+    amap = as_admin(city_engine, make_map, community, "public", "amap").read_text(encoding="utf-8")
     assert "autonavi" in amap and "autonavi" not in osm
     with city_engine.connect() as conn:
         lon, lat = conn.execute(
@@ -172,9 +173,9 @@ def test_bad_map_requests_are_clear_errors(city_engine, maps_dir):
     from gridmap.errors import InvalidInput, NotFound
 
     with pytest.raises(NotFound):
-        make_map(city_engine, "321102999999")
+        as_admin(city_engine, make_map, "321102999999")
     with pytest.raises(InvalidInput, match="audience"):
-        make_map(city_engine, "321102", audience="everyone")
+        as_admin(city_engine, make_map, "321102", audience="everyone")
     with pytest.raises(InvalidInput, match="basemap"):
-        make_map(city_engine, "321102", basemap="google")
+        as_admin(city_engine, make_map, "321102", basemap="google")
     assert json.loads("[]") == []

@@ -21,6 +21,8 @@ from gridmap.db.engine import get_engine
 from gridmap.domain.access import Principal
 from gridmap.errors import InvalidInput, NotFound, TooSlow
 from gridmap.services import access
+from gridmap.services.scope import Scope
+from tests.helpers import as_admin
 
 A = "321102001001001"
 
@@ -95,12 +97,14 @@ def test_the_scope_does_not_outlive_its_transaction(city_engine):
 
 
 def test_tokens_are_stored_hashed_and_checked(city_engine):
-    token_id, secret = access.create_token(city_engine, "hash check", "grid_worker", [A], "30d")
+    token_id, secret = as_admin(
+        city_engine, access.create_token, "hash check", "grid_worker", [A], "30d"
+    )
     stored = _direct(city_engine, "SELECT token_hash FROM api_tokens WHERE id = :i", i=token_id)
     assert stored == hashlib.sha256(secret.encode()).hexdigest() and secret not in stored
-    caller = access.authenticate(city_engine, f"Bearer {secret}")
+    caller = as_admin(city_engine, access.authenticate, f"Bearer {secret}")
     assert (caller.role, caller.areas, caller.token_id) == ("grid_worker", (A,), token_id)
-    assert access.authenticate(city_engine, None).role == "public"
+    assert as_admin(city_engine, access.authenticate, None).role == "public"
 
 
 @pytest.mark.parametrize(
@@ -116,7 +120,7 @@ def test_tokens_are_stored_hashed_and_checked(city_engine):
 )
 def test_token_grants_are_validated(city_engine, role, areas, message):
     with pytest.raises((InvalidInput, NotFound), match=message):
-        access.create_token(city_engine, "bad grant", role, areas, None)
+        as_admin(city_engine, access.create_token, "bad grant", role, areas, None)
 
 
 def test_expiry_parsing():
@@ -132,9 +136,9 @@ def test_expiry_parsing():
 
 def test_a_statement_timeout_is_a_clear_error(city_engine):
     url = city_engine.url.render_as_string(hide_password=False)
-    context = Context(engine=get_engine(url, 50))
+    context = Context(Scope(get_engine(url, 50)))
     with pytest.raises(TooSlow, match="statement timeout"):
-        asyncio.run(context.run(lambda c: c.execute(text("SELECT pg_sleep(1)"))))
+        asyncio.run(context.run(lambda s: s.conn.execute(text("SELECT pg_sleep(1)"))))
 
 
 def test_token_cli_create_list_revoke(city_engine):
@@ -160,12 +164,12 @@ def test_token_cli_create_list_revoke(city_engine):
     assert created.returncode == 0, created.stderr
     secret = created.stdout.strip()
     assert secret.startswith("gm_")
-    assert access.authenticate(city_engine, f"Bearer {secret}").role == "community_admin"
+    assert as_admin(city_engine, access.authenticate, f"Bearer {secret}").role == "community_admin"
     listed = run("token", "list")
     assert "cli token" in listed.stderr + listed.stdout and secret not in listed.stdout
     assert run("token", "revoke", "cli token").returncode == 0
     with pytest.raises(Exception, match="revoked"):
-        access.authenticate(city_engine, f"Bearer {secret}")
+        as_admin(city_engine, access.authenticate, f"Bearer {secret}")
     bad = run("token", "create", "--role", "grid_worker", "--name", "x")
     assert bad.returncode == 1 and "needs --area" in bad.stderr and "Traceback" not in bad.stderr
 

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from gridmap.api.context import Context
 from gridmap.api.schema import schema
 from gridmap.domain.access import ADMIN, Principal
+from gridmap.services.scope import Scope
 
 
 def _count_statements(engine, query: str) -> tuple[int, dict]:
@@ -20,7 +21,7 @@ def _count_statements(engine, query: str) -> tuple[int, dict]:
 
     event.listen(engine, "before_cursor_execute", counter)
     try:
-        context = Context(engine=engine, principal=Principal(ADMIN))
+        context = Context(Scope(engine, Principal(ADMIN)))
         result = asyncio.run(schema.execute(query, context_value=context))
     finally:
         event.remove(engine, "before_cursor_execute", counter)

@@ -3,6 +3,7 @@
 from sqlalchemy import text
 
 from gridmap.services import audit
+from tests.helpers import as_admin
 
 KIND = "党群服务站"
 ATTACH = """
@@ -17,7 +18,7 @@ ATTACH = """
 def test_audit_equals_a_direct_pgrouting_count(small_engine):
     minutes = 10
     with small_engine.connect() as conn:
-        found = audit.coverage(conn, "321102", minutes, [KIND])
+        found = as_admin(conn, audit.coverage, "321102", minutes, [KIND])
         # Every household and station joined to its nearest edge, then pgr_withPointsCost
         # many-to-many: a household is covered when some station is within the walk.
         conn.execute(

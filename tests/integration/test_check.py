@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, text
 
 from gridmap.geo import crs
 from gridmap.services.io.checking import check
+from tests.helpers import as_admin
 from tests.integration import io_world as w
 from tests.integration.test_import import load_areas
 
@@ -45,7 +46,7 @@ def _inside(finding, x0: float, y0: float, x1: float, y1: float) -> bool:  # typ
 
 
 def test_a_clean_district_has_no_findings_and_counts_every_level(conn):
-    report = check(conn)
+    report = as_admin(conn, check)
     assert report.findings == []
     levels = {(v.level, v.code): v for v in report.levels}
     assert levels[("district", "110101")].grids == 3
@@ -57,14 +58,14 @@ def test_a_clean_district_has_no_findings_and_counts_every_level(conn):
 
 def test_the_small_demo_is_clean(small_engine):
     with small_engine.connect() as conn:
-        report = check(conn)
+        report = as_admin(conn, check)
     assert report.errors == 0, [f.message for f in report.findings][:5]
     assert sum(v.households for v in report.levels if v.level == "community") > 0
 
 
 def test_a_gap_is_found_measured_and_located(conn):
     conn.execute(text("DELETE FROM grids WHERE code = '110101001001002'"))
-    gaps = _only(check(conn), "coverage_gap")
+    gaps = _only(as_admin(conn, check), "coverage_gap")
     assert len(gaps) == 1 and gaps[0].severity == "error" and gaps[0].code == "110101001001"
     assert gaps[0].area_m2 == pytest.approx(1e6, rel=0.01)
     assert _inside(gaps[0], -1000, -1000, 0, 0)
@@ -72,18 +73,18 @@ def test_a_gap_is_found_measured_and_located(conn):
 
 def test_overlapping_grids_are_found_and_slivers_are_warnings(conn):
     _set_grid(conn, "110101001001001", w.box(-1000, -100, 0, 1000))
-    found = _only(check(conn), "grid_overlap")
+    found = _only(as_admin(conn, check), "grid_overlap")
     assert [(f.code, f.severity) for f in found] == [("110101001001001 & 110101001001002", "error")]
     assert found[0].area_m2 == pytest.approx(1e5, rel=0.01)
     assert _inside(found[0], -1000, -100, 0, 0)
     _set_grid(conn, "110101001001001", w.box(-1000, -0.002, 0, 1000))  # 2 m²
-    found = _only(check(conn), "grid_overlap")
+    found = _only(as_admin(conn, check), "grid_overlap")
     assert [f.severity for f in found] == ["warning"] and found[0].area_m2 < 5
 
 
 def test_a_grid_reaching_outside_its_community(conn):
     _set_grid(conn, "110101001002001", w.box(0, -1000, 1100, 1000))
-    found = _only(check(conn, "110101001002"), "grid_outside_community")
+    found = _only(as_admin(conn, check, "110101001002"), "grid_outside_community")
     assert len(found) == 1 and found[0].code == "110101001002001"
     assert found[0].area_m2 == pytest.approx(2e5, rel=0.01)
     assert _inside(found[0], 1000, -1000, 1100, 1000)
@@ -97,7 +98,7 @@ def test_a_community_without_grids(conn):
         ),
         {"g": w.box(1000, 0, 1500, 500).wkt},
     )
-    found = _only(check(conn), "community_without_grids")
+    found = _only(as_admin(conn, check), "community_without_grids")
     assert [f.code for f in found] == ["110101001003"]
 
 
@@ -109,7 +110,7 @@ def test_invalid_geometry_is_located(conn):
         text("UPDATE grids SET geom = ST_GeomFromText(:g, 4326) WHERE code = '110101001001001'"),
         {"g": bowtie},
     )
-    found = _only(check(conn), "invalid_geometry")
+    found = _only(as_admin(conn, check), "invalid_geometry")
     assert [f.code for f in found] == ["110101001001001"]
     assert "Self-intersection" in found[0].message
     assert _inside(found[0], -501, 499, -499, 501)  # the crossing, in the middle
@@ -128,7 +129,7 @@ def test_grid_codes_with_a_wrong_prefix_or_used_twice(conn):
             "WHERE code = '110101001001002'"
         )
     )
-    messages = [f.message for f in _only(check(conn), "grid_code")]
+    messages = [f.message for f in _only(as_admin(conn, check), "grid_code")]
     assert any("110101001002001 does not start with" in m for m in messages)
     assert sum("110101001001002 is used by more than one" in m for m in messages) == 2
 
@@ -160,7 +161,7 @@ def test_households_and_buildings_outside_every_grid_in_two_or_in_another(conn):
     twice = _place(conn, "households", -500, -50, "110101001001001")
     wrong = _place(conn, "buildings", 500, 500, "110101001001001")
     fine = _place(conn, "households", -500, 500, "110101001001001")
-    report = check(conn)
+    report = as_admin(conn, check)
     households = {f.code: f.message for f in _only(report, "household_grid")}
     assert set(households) == {str(outside), str(twice)}, households
     assert "lies in no grid" in households[str(outside)]
@@ -180,7 +181,7 @@ def test_a_station_in_gcj02_is_outside_its_community_and_the_report_says_why(con
         ),
         {"x": gcj[0], "y": gcj[1]},
     )
-    found = _only(check(conn), "station_outside_community")
+    found = _only(as_admin(conn, check), "station_outside_community")
     assert len(found) == 1
     message = found[0].message
     assert "outside its community 110101001002 and outside its street" in message

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.services import audit, planning, site_selection
+from tests.helpers import as_admin
 from tests.integration.toy import GRID, build_world, lonlat, walk
 
 KIND = "助餐点"
@@ -39,7 +40,7 @@ def test_across_the_river_is_not_covered_though_the_circle_says_so(toy):
         assert walk(conn, 1, KIND) == pytest.approx(2305, abs=1)
         assert _inside(conn, 1, 15, 0, 305, "circle")  # the straight-line circle covers it
         assert not _inside(conn, 1, 15, 0, 305)  # the network area does not
-        found = audit.coverage(conn, GRID, 15, [KIND])
+        found = as_admin(conn, audit.coverage, GRID, 15, [KIND])
         assert (found.area.overall.total, found.area.overall.covered) == (1, 0)
 
 
@@ -54,8 +55,8 @@ def test_through_the_compound_gate_only(toy):
             households=[(0, 70)],
         )
         assert walk(conn, 1, KIND) == pytest.approx(200 + 60 + 400 + 10, abs=1)
-        assert audit.coverage(conn, GRID, 15, [KIND]).area.overall.covered == 1
-        assert audit.coverage(conn, GRID, 10, [KIND]).area.overall.covered == 0  # 667 m
+        assert as_admin(conn, audit.coverage, GRID, 15, [KIND]).area.overall.covered == 1
+        assert as_admin(conn, audit.coverage, GRID, 10, [KIND]).area.overall.covered == 0  # 667 m
 
 
 def test_without_a_gate_the_compound_cannot_be_reached(toy):
@@ -73,7 +74,7 @@ def test_without_a_gate_the_compound_cannot_be_reached(toy):
 
         refresh_reach(conn)
         assert walk(conn, 1, KIND) is None
-        assert audit.coverage(conn, GRID, 15, [KIND]).area.overall.covered == 0
+        assert as_admin(conn, audit.coverage, GRID, 15, [KIND]).area.overall.covered == 0
 
 
 def test_partially_reachable_edges_count(toy):
@@ -89,8 +90,8 @@ def test_partially_reachable_edges_count(toy):
         assert walk(conn, 1, KIND) == pytest.approx(905, abs=1)
         assert walk(conn, 2, KIND) == pytest.approx(1105, abs=1)
         assert _inside(conn, 1, 15, 900, 0) and not _inside(conn, 1, 15, 1100, 0)
-        assert audit.coverage(conn, GRID, 15, [KIND]).area.overall.covered == 1
-    area = planning.service_area(toy, 1, 15)
+        assert as_admin(conn, audit.coverage, GRID, 15, [KIND]).area.overall.covered == 1
+    area = as_admin(toy, planning.service_area, 1, 15)
     assert area["households"] == 1 and area["households_in_circle"] == 1
     assert 0 < area["network_to_circle"] < 0.2
 
@@ -108,7 +109,7 @@ def test_greedy_siting_takes_the_biggest_uncovered_cluster_first(toy):
             stations=[(KIND, 0, 0)],
             households=[(3000, 15), (3010, 15), (2990, 15), (-3000, 15)],
         )
-        siting = site_selection.suggest(conn, GRID, count=2, kind=KIND)
+        siting = as_admin(conn, site_selection.suggest, GRID, count=2, kind=KIND)
     first, second = siting.steps
     assert first.households_added == 3 and second.households_added == 1
     assert first.lon > lonlat(2000, 0)[0] and second.lon < lonlat(-2000, 0)[0]
@@ -124,8 +125,8 @@ def test_flag_weights_change_the_choice(toy):
             stations=[(KIND, 0, 0)],
             households=[(3000, 5), (-3000, 5)],
         )
-        weighted = site_selection.suggest(
-            conn, GRID, count=1, kind=KIND, weights={"elderly_alone": 3}
+        weighted = as_admin(
+            conn, site_selection.suggest, GRID, count=1, kind=KIND, weights={"elderly_alone": 3}
         )
     assert weighted.steps[0].lon < LON_WEST_OF_ZERO
 
@@ -136,13 +137,21 @@ LON_WEST_OF_ZERO = lonlat(0, 0)[0]
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda c: audit.coverage(c, "999999", 15), NotFound, "no district"),
-        (lambda c: audit.coverage(c, "12", 15), InvalidInput, "not valid"),
-        (lambda c: audit.coverage(c, GRID, 0), InvalidInput, "minutes"),
-        (lambda c: audit.coverage(c, GRID, 10_000), InvalidInput, "minutes"),
-        (lambda c: audit.coverage(c, GRID, 15, ["火箭站"]), InvalidInput, "unknown station kind"),
-        (lambda c: site_selection.suggest(c, GRID, count=0), InvalidInput, "count"),
-        (lambda c: site_selection.suggest(c, GRID, weights={"rich": 2}), InvalidInput, "flag"),
+        (lambda c: as_admin(c, audit.coverage, "999999", 15), NotFound, "no district"),
+        (lambda c: as_admin(c, audit.coverage, "12", 15), InvalidInput, "not valid"),
+        (lambda c: as_admin(c, audit.coverage, GRID, 0), InvalidInput, "minutes"),
+        (lambda c: as_admin(c, audit.coverage, GRID, 10_000), InvalidInput, "minutes"),
+        (
+            lambda c: as_admin(c, audit.coverage, GRID, 15, ["火箭站"]),
+            InvalidInput,
+            "unknown station kind",
+        ),
+        (lambda c: as_admin(c, site_selection.suggest, GRID, count=0), InvalidInput, "count"),
+        (
+            lambda c: as_admin(c, site_selection.suggest, GRID, weights={"rich": 2}),
+            InvalidInput,
+            "flag",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error(toy, call, error, message):
@@ -159,9 +168,9 @@ def test_unknown_and_off_network_stations(toy):
             households=[(50, 5)],
         )
     with pytest.raises(NotFound):
-        planning.service_area(toy, 99, 15)
+        as_admin(toy, planning.service_area, 99, 15)
     with pytest.raises(InvalidInput, match="walkable edge"):
-        planning.service_area(toy, 2, 15)
+        as_admin(toy, planning.service_area, 2, 15)
 
 
 def test_empty_network_is_refused(toy):
@@ -169,7 +178,7 @@ def test_empty_network_is_refused(toy):
         build_world(conn, roads=[((0, 0), (100, 0))], stations=[(KIND, 0, 0)], households=[(50, 5)])
         conn.execute(text("TRUNCATE road_edges, road_nodes CASCADE"))
         with pytest.raises(InvalidInput, match="empty"):
-            site_selection.suggest(conn, GRID, kind=KIND)
+            as_admin(conn, site_selection.suggest, GRID, kind=KIND)
 
 
 def test_without_roads_every_household_is_out_of_reach(toy):
@@ -179,7 +188,7 @@ def test_without_roads_every_household_is_out_of_reach(toy):
         build_world(conn, roads=[((0, 0), (100, 0))], stations=[(KIND, 0, 0)], households=[(50, 5)])
         conn.execute(text("TRUNCATE road_edges, road_nodes CASCADE"))
         refresh_reach(conn)
-        found = audit.coverage(conn, GRID, 15, [KIND])
+        found = as_admin(conn, audit.coverage, GRID, 15, [KIND])
         assert (found.area.overall.total, found.area.overall.covered) == (1, 0)
         conn.rollback()
 
@@ -192,7 +201,7 @@ def test_an_uncached_ring_is_built_once_and_keeps_the_others(toy):
             conn, roads=[((0, 0), (2000, 0))], stations=[(KIND, 0, 0)], households=[(900, 5)]
         )
     with ThreadPoolExecutor(6) as pool:  # six first requests for the same ring at once
-        areas = list(pool.map(lambda _: planning.service_area(toy, 1, 25), range(6)))
+        areas = list(pool.map(lambda _: as_admin(toy, planning.service_area, 1, 25), range(6)))
     assert len({round(a["area_m2"]) for a in areas}) == 1
     with toy.connect() as conn:
         rings = conn.execute(
@@ -265,7 +274,7 @@ def test_moving_a_station_by_a_gcj02_point_lands_on_its_true_position(toy):
         build_world(conn, roads=[((0, 0), (1000, 0))], stations=[(KIND, 0, 5)], households=[])
     lon, lat = lonlat(600, 5)
     gx, gy = crs.from_wgs84(lon, lat, "GCJ02")
-    moved = move_station(toy, 1, gx, gy, "GCJ02")  # committed: the next test rebuilds
+    moved = as_admin(toy, move_station, 1, gx, gy, "GCJ02")  # committed: the next test rebuilds
     assert moved.station_id == 1 and moved.snap_m < 10
     with toy.connect() as conn:
         x, y = conn.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM stations")).one()

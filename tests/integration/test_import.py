@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, text
 from gridmap.errors import InvalidInput
 from gridmap.geo import crs
 from gridmap.services.io.importing import import_file
+from tests.helpers import as_admin
 from tests.integration import io_world as w
 
 
@@ -52,7 +53,7 @@ def load_areas(conn: Connection, folder: Path) -> None:
         crs="EPSG:4490",
     )
     for layer, path in (("streets", streets), ("communities", communities), ("grids", grids)):
-        report = import_file(conn, layer, path, strict=True)
+        report = as_admin(conn, import_file, layer, path, strict=True)
         assert report.inserted == report.rows and not report.rejected, (layer, report)
 
 
@@ -121,7 +122,7 @@ def test_bd09_esri_json_and_gcj02_csv_stations_land_on_their_true_position(conn,
             "服务内容": ["党员活动、便民服务"],
         },
     )
-    report = import_file(conn, "stations", esri, crs="百度", strict=True)
+    report = as_admin(conn, import_file, "stations", esri, crs="百度", strict=True)
     assert report.inserted == 1 and report.refreshed
     where = "name = '东华社区党群服务中心'"
     assert _distance_m(conn, "stations", where, w.TRUE_WGS84) < 1.0
@@ -136,7 +137,7 @@ def test_bd09_esri_json_and_gcj02_csv_stations_land_on_their_true_position(conn,
         ["name", "kind", "lng", "lat"],
         [["卫生站", "community health station", *w.GCJ02]],
     )
-    report = import_file(conn, "stations", gcj, crs="GCJ02", strict=True)
+    report = as_admin(conn, import_file, "stations", gcj, crs="GCJ02", strict=True)
     assert report.inserted == 1
     assert _distance_m(conn, "stations", "name = '卫生站'", w.TRUE_WGS84) < 1.0
     assert conn.execute(text("SELECT kind FROM stations WHERE name = '卫生站'")).scalar() == (
@@ -150,11 +151,11 @@ def test_reimporting_a_station_moves_it_instead_of_duplicating_it(conn, tmp_path
         ["名称", "类型", "经度", "纬度"],
         [["调解室", "邻里调解室", *w.lonlat(-500, 500)]],
     )
-    import_file(conn, "stations", path, strict=True)
+    as_admin(conn, import_file, "stations", path, strict=True)
     w.write_csv(
         path, ["名称", "类型", "经度", "纬度"], [["调解室", "邻里调解室", *w.lonlat(-500, 400)]]
     )
-    report = import_file(conn, "stations", path, strict=True)
+    report = as_admin(conn, import_file, "stations", path, strict=True)
     assert (report.inserted, report.updated) == (0, 1)
     assert _distance_m(conn, "stations", "name = '调解室'", w.lonlat(-500, 400)) < 0.5
 
@@ -166,7 +167,7 @@ def _buildings_and_households(conn: Connection, folder: Path) -> None:
         ["小区", "楼栋", "层数", "经度", "纬度"],
         [["锦绣花园", n, 6, *xy] for n, xy in zip(["1栋", "２", "三幢"], gcj, strict=True)],
     )
-    report = import_file(conn, "buildings", buildings, crs="GCJ02", strict=True)
+    report = as_admin(conn, import_file, "buildings", buildings, crs="GCJ02", strict=True)
     assert report.inserted == 3 and not report.findings
     households = w.write_csv(
         folder / "households.csv",
@@ -179,7 +180,7 @@ def _buildings_and_households(conn: Connection, folder: Path) -> None:
         ],
         encoding="gbk",
     )
-    report = import_file(conn, "households", households)
+    report = as_admin(conn, import_file, "households", households)
     assert report.inserted == 3
     assert [(r.row, r.field) for r in report.rejected] == [(5, "address")]
     assert "幸福家园" in report.rejected[0].reason
@@ -214,7 +215,7 @@ def test_reimporting_households_updates_only_the_columns_given(conn, tmp_path):
         ["小区", "楼栋", "单元", "室", "独居老人"],
         [["锦绣花园", "1", "2", "301", "1"]],
     )
-    report = import_file(conn, "households", path, strict=True)
+    report = as_admin(conn, import_file, "households", path, strict=True)
     assert (report.inserted, report.updated) == (0, 1)
     row = conn.execute(
         text("SELECT elderly_alone, subsistence, contact_name FROM households WHERE room = '301'")
@@ -266,7 +267,7 @@ def _messy_grids(folder: Path) -> Path:
 
 
 def test_non_strict_imports_the_valid_rows_and_lists_every_rejected_one(conn, tmp_path):
-    report = import_file(conn, "grids", _messy_grids(tmp_path))
+    report = as_admin(conn, import_file, "grids", _messy_grids(tmp_path))
     assert report.inserted + report.updated == 2
     got = {(r.row, r.field): r.reason for r in report.rejected}
     assert set(got) == {
@@ -300,7 +301,7 @@ def test_non_strict_imports_the_valid_rows_and_lists_every_rejected_one(conn, tm
 def test_strict_rejects_the_whole_file_and_leaves_nothing_behind(conn, tmp_path):
     before = conn.execute(text("SELECT count(*), max(id) FROM grids")).one()
     with pytest.raises(InvalidInput) as error:
-        import_file(conn, "grids", _messy_grids(tmp_path), strict=True)
+        as_admin(conn, import_file, "grids", _messy_grids(tmp_path), strict=True)
     assert "6 of 8 rows rejected" in error.value.message
     assert "grids.geojson, row 3, code" in error.value.message
     assert conn.execute(text("SELECT count(*), max(id) FROM grids")).one() == before
@@ -309,7 +310,7 @@ def test_strict_rejects_the_whole_file_and_leaves_nothing_behind(conn, tmp_path)
 
 def test_dry_run_validates_and_reports_but_writes_nothing(conn, tmp_path):
     before = conn.execute(text("SELECT count(*), max(id) FROM grids")).one()
-    report = import_file(conn, "grids", _messy_grids(tmp_path), dry_run=True)
+    report = as_admin(conn, import_file, "grids", _messy_grids(tmp_path), dry_run=True)
     assert report.dry_run and report.inserted + report.updated == 2 and len(report.rejected) == 6
     assert conn.execute(text("SELECT count(*), max(id) FROM grids")).one() == before
 
@@ -323,7 +324,7 @@ def test_redrawn_grid_closes_the_old_row_and_moves_its_buildings(conn, tmp_path)
         [w.box(-1000, 0, 0, 1000)],
         {"网格编码": ["110101001001001"], "网格名称": ["西一网格（新）"]},
     )
-    report = import_file(conn, "grids", path, strict=True)
+    report = as_admin(conn, import_file, "grids", path, strict=True)
     assert (report.inserted, report.updated) == (0, 1)
     rows = conn.execute(
         text(
@@ -354,7 +355,7 @@ def test_files_that_cannot_be_imported_say_why(conn, tmp_path, name, content, ex
     path.write_bytes(content)
     before = _count(conn, "stations")
     with pytest.raises(InvalidInput) as error:
-        import_file(conn, "stations", path)
+        as_admin(conn, import_file, "stations", path)
     assert expected in error.value.message and name in error.value.message
     assert _count(conn, "stations") == before
 
@@ -365,7 +366,7 @@ def test_text_where_numbers_belong_names_row_and_field(conn, tmp_path):
         ["名称", "类型", "经度", "纬度"],
         [["甲", "助餐点", *w.lonlat(-100, -100)], ["乙", "助餐点", "东经116度", 39.9]],
     )
-    report = import_file(conn, "stations", path)
+    report = as_admin(conn, import_file, "stations", path)
     assert report.inserted == 1
     assert [(r.row, r.field) for r in report.rejected] == [(3, "经度")]
     assert "is not a number" in report.rejected[0].reason
@@ -375,9 +376,9 @@ def test_metres_declared_as_degrees_are_refused_with_the_likely_crs(conn, tmp_pa
     x, y = crs.from_wgs84(*w.lonlat(0, 0), "EPSG:4548")  # CGCS2000 GK CM 117E
     path = w.write_csv(tmp_path / "s.csv", ["name", "kind", "x", "y"], [["甲", "助餐点", x, y]])
     with pytest.raises(InvalidInput) as error:
-        import_file(conn, "stations", path)
+        as_admin(conn, import_file, "stations", path)
     assert "look like metres" in error.value.message and "Gauss-Krüger" in error.value.message
-    report = import_file(conn, "stations", path, crs="EPSG:4548", strict=True)
+    report = as_admin(conn, import_file, "stations", path, crs="EPSG:4548", strict=True)
     assert _distance_m(conn, "stations", "name = '甲'", w.lonlat(0, 0)) < 0.5, report
 
 
@@ -387,7 +388,7 @@ def test_points_where_polygons_belong_are_rejected(conn, tmp_path):
         ["社区编码", "社区名称", "经度", "纬度"],
         [["110101001003", "北华社区", 116.40, 39.91]],
     )
-    report = import_file(conn, "communities", path)
+    report = as_admin(conn, import_file, "communities", path)
     assert report.inserted == 0
     assert report.rejected[0].field == "geometry"
     assert "POINT where a polygon belongs" in report.rejected[0].reason
@@ -398,6 +399,8 @@ def test_map_fields_names_other_columns(conn, tmp_path):
         tmp_path / "s.csv", ["站点", "站类", "E", "N"], [["丙", "助餐点", *w.lonlat(-100, -200)]]
     )
     with pytest.raises(InvalidInput):
-        import_file(conn, "stations", path)
-    report = import_file(conn, "stations", path, map_fields="站点=name,站类=kind,E=lon,N=lat")
+        as_admin(conn, import_file, "stations", path)
+    report = as_admin(
+        conn, import_file, "stations", path, map_fields="站点=name,站类=kind,E=lon,N=lat"
+    )
     assert report.inserted == 1

@@ -21,6 +21,7 @@ from gridmap.errors import InvalidInput
 from gridmap.geo import osm
 from gridmap.services import audit
 from gridmap.services.roads import import_roads
+from tests.helpers import as_admin
 from tests.integration.toy import GRID, build_world, lonlat, walk
 from tests.osm_files import OsmData
 
@@ -91,7 +92,7 @@ def fingerprint(engine) -> tuple:
 
 
 def test_import_keeps_walkable_ways_splits_them_and_measures_them(river, tmp_path):
-    report = import_roads(river, riverside().write_xml(tmp_path / "riverside.osm"))
+    report = as_admin(river, import_roads, riverside().write_xml(tmp_path / "riverside.osm"))
     assert (report.highway_ways, report.ways_kept) == (6, 3)
     assert report.dropped == {osm.MOTORWAY: 1, osm.FOOT_NO: 1, osm.PRIVATE: 1}
     # both banks split where the footbridge meets them; node 9 is inside an edge
@@ -123,12 +124,12 @@ def test_import_keeps_walkable_ways_splits_them_and_measures_them(river, tmp_pat
 
 
 def test_the_household_walks_over_the_imported_footbridge(river, tmp_path):
-    report = import_roads(river, riverside().write_xml(tmp_path / "riverside.osm"))
+    report = as_admin(river, import_roads, riverside().write_xml(tmp_path / "riverside.osm"))
     assert (report.stations, report.stations_attached) == (1, 1)
     assert (report.households, report.households_off_network) == (1, 0)
     with river.connect() as conn:
         assert walk(conn, 1, KIND) == pytest.approx(305, abs=1)  # was 2,305 m
-        found = audit.coverage(conn, GRID, 5, [KIND])  # 5 minutes ≈ 333 m
+        found = as_admin(conn, audit.coverage, GRID, 5, [KIND])  # 5 minutes ≈ 333 m
         assert (found.area.overall.total, found.area.overall.covered) == (1, 1)
         lon, lat = lonlat(0, 305)
         inside = conn.execute(
@@ -140,8 +141,8 @@ def test_the_household_walks_over_the_imported_footbridge(river, tmp_path):
 
 
 def test_pbf_imports_the_same_network(river, tmp_path):
-    xml = import_roads(river, riverside().write_xml(tmp_path / "riverside.osm"))
-    pbf = import_roads(river, riverside().write_pbf(tmp_path / "riverside.osm.pbf"))
+    xml = as_admin(river, import_roads, riverside().write_xml(tmp_path / "riverside.osm"))
+    pbf = as_admin(river, import_roads, riverside().write_pbf(tmp_path / "riverside.osm.pbf"))
     assert (pbf.ways_kept, pbf.dropped, pbf.nodes, pbf.edges) == (
         xml.ways_kept,
         xml.dropped,
@@ -152,7 +153,7 @@ def test_pbf_imports_the_same_network(river, tmp_path):
 
 
 def test_reimport_replaces_everything(river, tmp_path):
-    import_roads(river, riverside().write_xml(tmp_path / "riverside.osm"))
+    as_admin(river, import_roads, riverside().write_xml(tmp_path / "riverside.osm"))
     # the second file: the south bank only, crossed by a footway at x = 200
     south = OsmData()
     for i, (x, y) in {
@@ -165,7 +166,7 @@ def test_reimport_replaces_everything(river, tmp_path):
         south.node(i, *lonlat(x, y))
     south.way(201, [11, 12, 13], highway="unclassified")
     south.way(202, [14, 12, 15], highway="path")
-    report = import_roads(river, south.write_xml(tmp_path / "south.osm"))
+    report = as_admin(river, import_roads, south.write_xml(tmp_path / "south.osm"))
     assert (report.ways_kept, report.nodes, report.edges, report.dropped) == (2, 5, 4, {})
     with river.connect() as conn:
         counts = conn.execute(
@@ -200,7 +201,7 @@ def test_malformed_or_empty_files_leave_the_network_alone(river, tmp_path, conte
     path = tmp_path / "bad.osm"
     path.write_bytes(content)
     with pytest.raises(InvalidInput, match=rf"bad\.osm.*{problem}"):
-        import_roads(river, path)
+        as_admin(river, import_roads, path)
     assert fingerprint(river) == before
 
 
@@ -212,15 +213,15 @@ def test_nothing_walkable_or_nothing_nearby_is_refused(river, tmp_path):
     motorway.way(1, [1, 2], highway="motorway")
     motorway.way(2, [1, 2], highway="residential", access="private")
     with pytest.raises(InvalidInput, match=r"no walkable ways .*1 motorway or trunk, 1 access"):
-        import_roads(river, motorway.write_xml(tmp_path / "motorway.osm"))
+        as_admin(river, import_roads, motorway.write_xml(tmp_path / "motorway.osm"))
     beijing = OsmData()
     beijing.node(1, 116.39, 39.90)
     beijing.node(2, 116.40, 39.90)
     beijing.way(1, [1, 2], highway="residential")
     with pytest.raises(InvalidInput, match=r"beijing\.osm: none of its 1 walkable edges"):
-        import_roads(river, beijing.write_xml(tmp_path / "beijing.osm"))
+        as_admin(river, import_roads, beijing.write_xml(tmp_path / "beijing.osm"))
     with pytest.raises(InvalidInput, match="no such file"):
-        import_roads(river, tmp_path / "missing.osm")
+        as_admin(river, import_roads, tmp_path / "missing.osm")
     assert fingerprint(river) == before
 
 
@@ -236,7 +237,7 @@ def test_an_import_interrupted_after_writing_leaves_no_trace(river, tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_roads(river, riverside().write_xml(tmp_path / "riverside.osm"), interrupt)
+        as_admin(river, import_roads, riverside().write_xml(tmp_path / "riverside.osm"), interrupt)
     assert any(s.startswith("writing 6 nodes and 5 edges") for s in steps)
     assert fingerprint(river) == before
 
@@ -271,6 +272,6 @@ def test_a_station_on_a_cut_off_piece_of_road_is_reported(river, tmp_path):
     data.way(1, [1, 2], highway="footway")
     data.way(2, [3, 4, 5], highway="residential")
     data.way(3, [4, 6], highway="service")
-    report = import_roads(river, data.write_xml(tmp_path / "island.osm"))
+    report = as_admin(river, import_roads, data.write_xml(tmp_path / "island.osm"))
     assert (report.components, report.largest_component_edges) == (2, 3)
     assert (report.stations_attached, report.stations_off_main) == (1, [1])

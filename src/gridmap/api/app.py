@@ -16,10 +16,9 @@ from strawberry.asgi import GraphQL
 from gridmap.api.context import Context
 from gridmap.api.gate import Gate
 from gridmap.api.schema import build_schema
-from gridmap.db import areas
-from gridmap.db.engine import get_engine
 from gridmap.errors import GridmapError
-from gridmap.services import mapping
+from gridmap.services import browse, mapping
+from gridmap.services.scope import Scope
 from gridmap.settings import Settings, get_settings
 
 # Public maps only: staff maps carry personal data and are not served over HTTP.
@@ -36,20 +35,25 @@ class GridmapGraphQL(GraphQL):
         super().__init__(
             build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None
         )
-        self.engine = get_engine(None, settings.statement_timeout_ms)
+        self.timeout_ms = settings.statement_timeout_ms
 
     async def get_context(self, request, response) -> Context:  # type: ignore[no-untyped-def]
-        return Context(engine=self.engine, principal=request.state.principal)
+        principal = request.state.principal
+        return Context(
+            Scope.open(principal, channel="graphql", statement_timeout_ms=self.timeout_ms)
+        )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
-    engine = get_engine(None, settings.statement_timeout_ms)
+
+    def scope() -> Scope:
+        return Scope.open(channel="http", statement_timeout_ms=settings.statement_timeout_ms)
 
     async def health(request: Request) -> JSONResponse:
         def check() -> dict[str, int]:
-            with engine.connect() as conn:
-                return areas.table_counts(conn)
+            with scope() as unit:
+                return browse.table_counts(unit)
 
         try:
             counts = await to_thread.run_sync(check)
@@ -69,12 +73,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         path = mapping.map_path(level, code, "public", basemap)
         if not path.exists():
             try:
-                path = await to_thread.run_sync(
-                    lambda: mapping.make_map(engine, code, "public", basemap)
-                )
+                path = await to_thread.run_sync(_render, code, basemap)
             except GridmapError as exc:
                 return PlainTextResponse(exc.message, status_code=exc.status)
         return FileResponse(path, media_type="text/html; charset=utf-8")
+
+    def _render(code: str, basemap: str):  # type: ignore[no-untyped-def]
+        with scope() as unit:
+            return mapping.make_map(unit, code, "public", basemap)
 
     app = Starlette(
         routes=[
@@ -82,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health),
             Route(
                 "/graphql",
-                Gate(GridmapGraphQL(settings), engine, settings),
+                Gate(GridmapGraphQL(settings), settings),
                 methods=["GET", "POST"],
             ),
         ]

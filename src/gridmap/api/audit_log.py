@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from anyio import to_thread
 from strawberry.types import Info
 
 from gridmap.api.context import Context
@@ -35,9 +34,8 @@ class AuditQuery:
         before: strawberry.ID | None = None,
         who: str | None = None,
     ) -> list[AuditEntry]:
-        info.context.principal.require_admin("the audit log")
         before_id = parse_id(before, "audit entry id") if before is not None else None
-        rows = await to_thread.run_sync(
-            lambda: access.audit_entries(info.context.engine, first, before_id, who)
+        rows = await info.context.run(
+            lambda scope: access.audit_entries(scope, first, before_id, who)
         )
         return [AuditEntry(**{**r, "id": strawberry.ID(str(r["id"]))}) for r in rows]

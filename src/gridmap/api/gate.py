@@ -10,14 +10,15 @@ import time
 from dataclasses import dataclass, field
 
 from anyio import to_thread
-from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
-from gridmap.domain.access import ANONYMOUS
+from gridmap.domain.access import ANONYMOUS, Principal
 from gridmap.errors import GridmapError, RateLimited
 from gridmap.services.access import authenticate
+from gridmap.services.scope import Scope
 from gridmap.settings import Settings
 
 
@@ -58,18 +59,19 @@ class RateLimiter:
 class Gate:
     """ASGI wrapper of the GraphQL app that admits, identifies and rate-limits callers."""
 
-    def __init__(self, app: ASGIApp, engine: Engine, settings: Settings) -> None:
-        self.app, self.engine = app, engine
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.timeout_ms = settings.statement_timeout_ms
         self.max_body = settings.max_body_bytes
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         try:
             self._check_size(request)
             authorization = request.headers.get("authorization")
             principal = (
-                await to_thread.run_sync(authenticate, self.engine, authorization)
+                await to_thread.run_sync(self._authenticate, authorization)
                 if authorization
                 else ANONYMOUS
             )
@@ -85,6 +87,10 @@ class Gate:
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+    def _authenticate(self, authorization: str) -> Principal:
+        with Scope.open(channel="graphql", statement_timeout_ms=self.timeout_ms) as scope:
+            return authenticate(scope, authorization)
 
     def _check_size(self, request: Request) -> None:
         if request.method != "POST":

@@ -6,7 +6,6 @@ from dataclasses import asdict
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
@@ -16,6 +15,7 @@ from gridmap.api.types import Community, Grid, Person, Station, Street
 from gridmap.errors import InvalidInput
 from gridmap.services import locate as service
 from gridmap.services import reach
+from gridmap.services.scope import Scope
 from gridmap.services.walking import MAX_MINUTES
 from gridmap.settings import get_settings
 
@@ -245,22 +245,19 @@ async def _locate(
     """Locate in one trip to the database: the places, and the stations within reach when the
     query asks for them (primed into the request's reach loader, which then has them)."""
     _check_minutes(minutes)
-    people = info.context.principal.reads_personal
     queries = [p.to_query() for p in points or ()]
     with_reach = _asks_for(info, REACH_FIELDS)
 
-    def work(conn: Connection) -> tuple[list[service.LocateResult], dict]:  # type: ignore[type-arg]
+    def work(scope: Scope) -> tuple[list[service.LocateResult], dict]:  # type: ignore[type-arg]
         if addresses is not None:
-            results = service.locate_addresses(conn, addresses, people)
+            results = service.locate_addresses(scope, addresses)
         else:
-            results = service.locate_points(conn, queries, people)
+            results = service.locate_points(scope, queries)
         keys = [(r.lon, r.lat) for r in results if isinstance(r, service.Located)]
-        return results, reach.stations_from_points(conn, keys) if with_reach and keys else {}
+        return results, reach.stations_from_points(scope, keys) if with_reach and keys else {}
 
     results, reached = await info.context.run(work)
     _reach_loader(info).prime_many(reached)
-    if people:
-        _audit_people(info, results)
     return [_shape(r, minutes) for r in results]
 
 
@@ -278,10 +275,3 @@ def _asks_for(info: Info[Context, None], names: frozenset[str]) -> bool:
         else:  # an inline fragment or a fragment spread: its fields are the result's
             pending.extend(selection.selections)
     return False
-
-
-def _audit_people(info: Info[Context, None], results: list) -> None:  # type: ignore[type-arg]
-    """Log the results that carried names and phones (only callers in scope get any)."""
-    note = service.people_shown(results)
-    if note:
-        info.context.audit(service.PEOPLE_READ, note)

@@ -7,9 +7,8 @@ from strawberry.types import Info
 
 from gridmap.api.context import Context
 from gridmap.api.types import GeoJSON, HouseholdCounts, Station, parse_id
-from gridmap.db import reach as stations_db
 from gridmap.domain.hierarchy import FLAGS
-from gridmap.services import audit, planning, site_selection
+from gridmap.services import audit, browse, planning, site_selection
 
 
 @strawberry.type(description="A station's walking service area and its straight-line circle.")
@@ -157,8 +156,8 @@ def _area(a: audit.AreaCoverage) -> AreaCoverage:
 
 
 async def _stations(info: Info[Context, None], ids: list[int]) -> dict[int, Station]:
-    rows = await info.context.run(lambda c: stations_db.stations_by_id(c, ids))
-    return {i: Station.from_row(r) for i, r in rows.items()}
+    rows = await info.context.loader(browse.stations_by_id).load_many(ids)
+    return {i: Station.from_row(r) for i, r in zip(ids, rows, strict=True) if r is not None}
 
 
 @strawberry.type
@@ -167,10 +166,8 @@ class PlanningQuery:
     async def service_area(
         self, info: Info[Context, None], station_id: strawberry.ID, minutes: int = 15
     ) -> ServiceArea:
-        from anyio import to_thread
-
         sid = parse_id(station_id, "station id")
-        found = await to_thread.run_sync(planning.service_area, info.context.engine, sid, minutes)
+        found = await info.context.run(lambda scope: planning.service_area(scope, sid, minutes))
         station = (await _stations(info, [sid]))[sid]
         return ServiceArea(
             station=station,
@@ -196,8 +193,8 @@ class PlanningQuery:
         station_kinds: list[str] | None = None,
         buildings: int = 50,
     ) -> Coverage:
-        found = await info.context.run_aggregate(
-            lambda c: audit.coverage(c, area_code, minutes, station_kinds, buildings)
+        found = await info.context.run(
+            lambda scope: audit.coverage(scope, area_code, minutes, station_kinds, buildings)
         )
         who = info.context.principal
         return Coverage(
@@ -230,7 +227,7 @@ class PlanningQuery:
     async def catchments(
         self, info: Info[Context, None], kind: str, area_code: str | None = None
     ) -> list[Catchment]:
-        rows = await info.context.run_aggregate(lambda c: audit.catchments(c, kind, area_code))
+        rows = await info.context.run(lambda scope: audit.catchments(scope, kind, area_code))
         stations = await _stations(info, [r["station_id"] for r in rows])
         return [
             Catchment(
@@ -257,8 +254,8 @@ class PlanningQuery:
         weights: list[FlagWeight] | None = None,
     ) -> Siting:
         by_flag = {w.flag: w.weight for w in weights or []}
-        found = await info.context.run_aggregate(
-            lambda c: site_selection.suggest(c, area_code, count, minutes, kind, by_flag)
+        found = await info.context.run(
+            lambda scope: site_selection.suggest(scope, area_code, count, minutes, kind, by_flag)
         )
         return Siting(
             area_code=found.area_code,

@@ -14,9 +14,8 @@ import strawberry
 from strawberry.types import Info
 
 from gridmap.api.context import Context
-from gridmap.db import areas
-from gridmap.db import locate as db_locate
 from gridmap.errors import InvalidInput
+from gridmap.services import browse
 from gridmap.services.mapping import map_url
 
 GeoJSON = NewType("GeoJSON", object)
@@ -79,24 +78,24 @@ class Station:
 
 
 async def _geometry(info: Info[Context, None], level: str, code: str) -> object:
-    text = await info.context.loader(areas.geojson, level).load(code)
+    text = await info.context.loader(browse.geojson, level).load(code)
     return json.loads(text) if text else None
 
 
 async def _counts(info: Info[Context, None], code: str) -> HouseholdCounts:
-    row = await info.context.loader(areas.household_counts, aggregate=True).load(code)
+    row = await info.context.loader(browse.household_counts).load(code)
     return _fields(HouseholdCounts, row)
 
 
 async def _area(info: Info[Context, None], level: str, code: str):  # type: ignore[no-untyped-def]
-    row = await info.context.loader(areas.areas_by_code, level).load(code)
+    row = await info.context.loader(browse.areas_by_code, level).load(code)
     return AREA_TYPES[level].from_row(row) if row else None
 
 
 async def _children(info: Info[Context, None], level: str, code: str) -> list:
-    codes = await info.context.loader(areas.children, level, default=[]).load(code)
-    child = areas.LEVELS[level][2]
-    rows = await info.context.loader(areas.areas_by_code, child).load_many(codes)
+    codes = await info.context.loader(browse.children, level, default=[]).load(code)
+    child = browse.child_level(level)
+    rows = await info.context.loader(browse.areas_by_code, child).load_many(codes)
     return [AREA_TYPES[child].from_row(r) for r in rows if r]
 
 
@@ -113,7 +112,7 @@ class District:
 
     @strawberry.field
     async def area_m2(self, info: Info[Context, None]) -> float:
-        return await info.context.loader(areas.areas_m2, "district").load(self.code)
+        return await info.context.loader(browse.areas_m2, "district").load(self.code)
 
     @strawberry.field(description="The public planner map of this area (rendered on request).")
     def map_url(self) -> str:
@@ -144,7 +143,7 @@ class Street:
 
     @strawberry.field
     async def area_m2(self, info: Info[Context, None]) -> float:
-        return await info.context.loader(areas.areas_m2, "street").load(self.code)
+        return await info.context.loader(browse.areas_m2, "street").load(self.code)
 
     @strawberry.field(description="The public planner map of this area (rendered on request).")
     def map_url(self) -> str:
@@ -179,7 +178,7 @@ class Community:
 
     @strawberry.field
     async def area_m2(self, info: Info[Context, None]) -> float:
-        return await info.context.loader(areas.areas_m2, "community").load(self.code)
+        return await info.context.loader(browse.areas_m2, "community").load(self.code)
 
     @strawberry.field(description="The public planner map of this area (rendered on request).")
     def map_url(self) -> str:
@@ -195,7 +194,7 @@ class Community:
 
     @strawberry.field
     async def stations(self, info: Info[Context, None]) -> list[Station]:
-        rows = await info.context.loader(areas.community_stations, default=[]).load(self.code)
+        rows = await info.context.loader(browse.community_stations, default=[]).load(self.code)
         return [Station.from_row(r) for r in rows]
 
     @strawberry.field
@@ -239,14 +238,14 @@ class Grid:
         "staff of the grid's area and admins (empty for other roles)."
     )
     async def staff(self, info: Info[Context, None]) -> list[Person]:
-        rows = await info.context.loader(db_locate.grid_staff, default=[]).load(int(self.id))
+        rows = await info.context.loader(browse.grid_staff, default=[]).load(int(self.id))
         if rows:
             info.context.audit("read grid staff", f"grid {self.code}")
         return [Person(role=r["role"], name=r["name"], phone=r["phone"]) for r in rows]
 
     @strawberry.field(description="The stations that serve this grid.")
     async def stations(self, info: Info[Context, None]) -> list[Station]:
-        rows = await info.context.loader(areas.grid_stations, default=[]).load(int(self.id))
+        rows = await info.context.loader(browse.grid_stations, default=[]).load(int(self.id))
         return [Station.from_row(r) for r in rows]
 
     @strawberry.field

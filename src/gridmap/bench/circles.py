@@ -8,6 +8,8 @@ from sqlalchemy import Engine, text
 
 from gridmap.bench.figures import Figure, Report, timed
 from gridmap.services import audit, service_areas
+from gridmap.services.access import operator
+from gridmap.services.scope import Scope
 from gridmap.services.service_areas import walk_meters
 
 NAIVE_SAMPLE = 60  # stations timed one pgr_drivingDistance call each; scaled to all
@@ -87,8 +89,8 @@ def coverage(report: Report, engine: Engine, repeats: int) -> None:
         households = conn.execute(text("SELECT count(*) FROM households")).scalar_one()
 
     def full() -> None:
-        with engine.connect() as conn:
-            audit.coverage(conn, district, 15)
+        with Scope.open(operator(), engine=engine) as scope:
+            audit.coverage(scope, district, 15)
 
     def direct() -> None:
         with engine.connect() as conn:

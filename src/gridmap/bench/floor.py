@@ -10,27 +10,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from gridmap.db.access import enter_scope
-from gridmap.db.engine import get_engine
 from gridmap.domain.access import ANONYMOUS
 from gridmap.services import locate, reach
+from gridmap.services.scope import Scope
 
 
 def create_app() -> Starlette:
-    engine = get_engine()
-
     def lookup(body: dict) -> dict:
-        with engine.connect() as conn:
-            enter_scope(conn, ANONYMOUS)  # the same access control as the API's requests
-            if "address" in body:  # as for the API's public callers: no staff lookup
-                found = locate.locate_addresses(conn, [body["address"]], people=False)[0]
+        # the same unit of work and access control as the API's public callers (no staff)
+        with Scope.open(ANONYMOUS, channel="http") as scope:
+            if "address" in body:
+                found = locate.locate_addresses(scope, [body["address"]])[0]
             else:
                 point = locate.PointQuery(body["lon"], body["lat"])
-                found = locate.locate_points(conn, [point], people=False)[0]
+                found = locate.locate_points(scope, [point])[0]
             if not isinstance(found, locate.Located):
                 return {"type": type(found).__name__}
             key = (found.lon, found.lat)
-            stations = reach.stations_from_points(conn, [key])[key]
+            stations = reach.stations_from_points(scope, [key])[key]
         return {
             "grid": found.place.grid_code,
             "staff": [s.name for s in found.staff],

@@ -17,7 +17,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from gridmap.bench.figures import Figure, Report
+from gridmap.services.access import operator
 from gridmap.services.io.importing import import_file
+from gridmap.services.scope import Scope
 
 MAX_ROWS = 1_000_000
 REGISTER = """
@@ -73,12 +75,11 @@ def households(report: Report, engine: Engine, repeats: int) -> None:
         rates, floors, rejected = [], [], 0
         for _ in range(repeats):
             floors.append(rows / _bare_copy(engine, path))
-            with engine.connect() as conn:
-                transaction = conn.begin()
+            with Scope.open(operator(), write=True, engine=engine) as scope:
                 start = time.perf_counter()
-                result = import_file(conn, "households", path, refresh=False)
+                result = import_file(scope, "households", path, refresh=False)
                 rates.append(rows / (time.perf_counter() - start))
-                transaction.rollback()
+                scope.rollback()
             rejected = len(result.rejected)
     floors.sort()
     figure = report.add(

@@ -15,7 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from gridmap.bench.figures import Figure, Report
+from gridmap.services.access import operator
 from gridmap.services.mapping import make_map
+from gridmap.services.scope import Scope
 from gridmap.settings import get_settings
 
 FLAGS = [
@@ -96,7 +98,8 @@ def _measure(report: Report, engine: Engine, repeats: int) -> None:
         renders, path = [], None
         for _ in range(repeats):
             start = time.perf_counter()
-            path = make_map(engine, code, audience)
+            with Scope.open(operator(), engine=engine) as scope:
+                path = make_map(scope, code, audience)
             renders.append(time.perf_counter() - start)
         assert path is not None
         size = path.stat().st_size / 1e6

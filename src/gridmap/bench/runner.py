@@ -18,7 +18,9 @@ from gridmap.db import migrate
 from gridmap.db.engine import database_url
 from gridmap.demo.generate import SCALES
 from gridmap.errors import InvalidInput
+from gridmap.services.access import operator
 from gridmap.services.demo import load_demo
+from gridmap.services.scope import Scope
 from gridmap.settings import get_settings
 
 
@@ -95,7 +97,8 @@ def bench_database(scale: str, progress: Callable[[str, int], None] | None = Non
     with engine.connect() as conn:
         grids = conn.execute(text("SELECT count(*) FROM grids")).scalar_one()
     if grids != expected_grids(scale):
-        load_demo(engine, scale, progress=progress)
+        with Scope.open(operator(), write=True, engine=engine) as scope:
+            load_demo(scope, scale, progress=progress)
     return engine
 
 

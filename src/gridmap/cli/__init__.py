@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 
 from gridmap.errors import GridmapError
+from gridmap.services.access import operator
+from gridmap.services.scope import Scope
 
 app = typer.Typer(
     name="gridmap",
@@ -35,6 +37,11 @@ COMMAND_MODULES = (
     "roads",
     "io",
 )
+
+
+def unit(write: bool = False) -> Scope:
+    """A unit of work for the operator at this machine (admin, in the row scope; audited)."""
+    return Scope.open(operator(), write=write, channel="cli")
 
 
 def main() -> None:

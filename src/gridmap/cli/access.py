@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from gridmap.cli import app, console, out
-from gridmap.db.engine import get_engine
+from gridmap.cli import app, console, out, unit
 from gridmap.domain.access import ROLES
 from gridmap.services import access as service
 
@@ -24,7 +23,8 @@ def create(
     expires: str = typer.Option(None, help="30d, 12h or an ISO date; default: never."),
 ) -> None:
     """Create a token and print its secret (shown this once only)."""
-    token_id, secret = service.create_token(get_engine(), name, role, area, expires)
+    with unit(write=True) as scope:
+        token_id, secret = service.create_token(scope, name, role, area, expires)
     console.print(f"token {token_id} ({role}) created; keep this secret, it is not stored:")
     typer.echo(secret)
 
@@ -32,7 +32,8 @@ def create(
 @token_app.command("revoke")
 def revoke(ident: str = typer.Argument(..., help="Token id or name.")) -> None:
     """Revoke a token: it is refused from the next request on."""
-    count = service.revoke_token(get_engine(), ident)
+    with unit(write=True) as scope:
+        count = service.revoke_token(scope, ident)
     console.print(f"revoked {count} token(s)")
 
 
@@ -40,7 +41,9 @@ def revoke(ident: str = typer.Argument(..., help="Token id or name.")) -> None:
 def list_tokens() -> None:
     """List tokens (never their secrets)."""
     table = Table("id", "name", "role", "areas", "created", "expires", "revoked")
-    for t in service.list_tokens(get_engine()):
+    with unit() as scope:
+        found = service.list_tokens(scope)
+    for t in found:
         table.add_row(
             str(t["id"]),
             t["name"],
@@ -60,7 +63,9 @@ def audit(
 ) -> None:
     """Who read or changed personal data, when, and through what."""
     table = Table("at", "who", "role", "channel", "action", "detail")
-    for e in service.audit_entries(get_engine(), limit, who=who):
+    with unit() as scope:
+        entries = service.audit_entries(scope, limit, who=who)
+    for e in entries:
         table.add_row(
             f"{e['at']:%Y-%m-%d %H:%M:%S}",
             e["who"],

@@ -5,10 +5,8 @@ from __future__ import annotations
 import typer
 
 from gridmap.cli import app, console
-from gridmap.db import migrate as migrations
-from gridmap.db.embedded import Cluster
-from gridmap.db.engine import check_connection, database_url, get_engine
-from gridmap.settings import get_settings
+from gridmap.services import database
+from gridmap.services.database import Cluster
 
 db_app = typer.Typer(
     help="The database: embedded cluster lifecycle and migrations.", no_args_is_help=True
@@ -17,12 +15,11 @@ app.add_typer(db_app, name="db")
 
 
 def _cluster() -> Cluster:
-    settings = get_settings()
-    if settings.database_url:
+    if not database.uses_embedded():
         console.print(
             "GRIDMAP_DATABASE_URL is set: gridmap uses that server, not the embedded one."
         )
-    return Cluster.from_settings(settings)
+    return database.cluster()
 
 
 @db_app.command()
@@ -49,13 +46,11 @@ def status() -> None:
 @db_app.command()
 def url() -> None:
     """Print the database URL gridmap uses."""
-    typer.echo(database_url())
+    typer.echo(database.url())
 
 
 @db_app.command()
 def migrate() -> None:
     """Apply all migrations to the configured database."""
-    engine = get_engine()
-    check_connection(engine)
-    migrations.upgrade(engine)
+    database.upgrade()
     console.print("database schema is up to date")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import typer
 from rich.progress import Progress
 
-from gridmap.cli import app, console
-from gridmap.db import migrate
-from gridmap.db.engine import check_connection, get_engine
+from gridmap.cli import app, console, unit
 from gridmap.demo.generate import SCALES
 from gridmap.errors import InvalidInput
+from gridmap.services import database
 from gridmap.services.demo import load_demo
 
 
@@ -21,15 +20,14 @@ def demo(
     """Replace the database's content with the demo district (京口区, 镇江市)."""
     if scale not in SCALES:
         raise InvalidInput(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
-    engine = get_engine()
-    check_connection(engine)
-    migrate.upgrade(engine)
+    database.upgrade()
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(f"generating the {scale} demo", total=None)
 
         def step(table: str, rows: int) -> None:
             bar.update(task, description=f"loaded {rows:,} {table}")
 
-        counts = load_demo(engine, scale, seed, progress=step)
+        with unit(write=True) as scope:
+            counts = load_demo(scope, scale, seed, progress=step)
     summary = ", ".join(f"{n:,} {t}" for t, n in counts.items() if n)
     console.print(f"demo district loaded ({scale}, seed {seed}): {summary}")

@@ -11,10 +11,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gridmap.cli import app, console, import_app
+from gridmap.cli import app, console, import_app, unit
 from gridmap.cli import out as results
-from gridmap.db.engine import get_engine
-from gridmap.services import access
 from gridmap.services.io import checking, exporting, importing
 from gridmap.services.io.fields import LAYERS
 
@@ -54,10 +52,9 @@ def _import_command(layer: str) -> None:
             def step(what: str, done: int, total: int) -> None:
                 bar.update(task, description=what, completed=done, total=total or None)
 
-            engine = get_engine()
-            with engine.begin() as conn:
+            with unit(write=True) as scope:
                 report = importing.import_file(
-                    conn,
+                    scope,
                     layer,
                     file,
                     crs=crs,
@@ -66,12 +63,11 @@ def _import_command(layer: str) -> None:
                     dry_run=dry_run,
                     progress=step,
                 )
-        if layer == "households" and not dry_run and (report.inserted or report.updated):
-            entry = {
-                "imported households": f"{report.inserted:,} new, {report.updated:,} "
-                f"updated from {file}"
-            }
-            access.record(engine, access.operator(), "cli", entry)
+                if layer == "households" and not dry_run and (report.inserted or report.updated):
+                    scope.audit(
+                        "imported households",
+                        f"{report.inserted:,} new, {report.updated:,} updated from {file}",
+                    )
         _print_import(report, as_json)
         if report.rejected:
             raise typer.Exit(2)
@@ -139,16 +135,12 @@ def export(
 ) -> None:
     """Export a layer as GeoJSON or CSV, with the column names import reads."""
     path = out or exporting.default_path(layer, fmt, area, audience)
-    engine = get_engine()
-    with engine.connect() as conn:
+    with unit() as scope:
         if str(path) == "-":
-            n = exporting.export_layer(conn, layer, sys.stdout, fmt, area, audience)
+            n = exporting.export_layer(scope, layer, sys.stdout, fmt, area, audience)
         else:
             with path.open("w", encoding="utf-8", newline="") as handle:
-                n = exporting.export_layer(conn, layer, handle, fmt, area, audience)
-    if audience == "staff" and layer == "households":
-        entry = {"exported households with personal data": f"{n:,} rows → {path}"}
-        access.record(engine, access.operator(), "cli", entry)
+                n = exporting.export_layer(scope, layer, handle, fmt, area, audience)
     console.print(f"{n:,} {layer} → {path} ({audience})")
 
 
@@ -159,8 +151,8 @@ def check(
 ) -> None:
     """The integrity report: geometry, codes, full one-to-one coverage, points in grids,
     stations in their community, and counts and areas per level."""
-    with get_engine().connect() as conn:
-        report = checking.check(conn, area)
+    with unit() as scope:
+        report = checking.check(scope, area)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

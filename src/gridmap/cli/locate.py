@@ -10,10 +10,8 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from gridmap.cli import app, console
-from gridmap.db.engine import get_engine
+from gridmap.cli import app, console, unit
 from gridmap.errors import InvalidInput
-from gridmap.services import access
 from gridmap.services import locate as service
 from gridmap.services.locate_files import read_queries, write_results
 
@@ -29,18 +27,16 @@ def locate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Which street, community, grid and staff serve an address or point."""
-    engine = get_engine()
     if file is not None:
-        _locate_file(engine, file, out)
+        _locate_file(file, out)
         return
     if (address is None) == (lon is None or lat is None):
         raise InvalidInput("give an address, or --lon and --lat, or --file")
-    with engine.connect() as conn:
+    with unit() as scope:
         if address is not None:
-            result = service.locate_addresses(conn, [address])[0]
+            result = service.locate_addresses(scope, [address])[0]
         else:
-            result = service.locate_points(conn, [service.PointQuery(lon, lat, crs)])[0]
-    _audit(engine, [result])
+            result = service.locate_points(scope, [service.PointQuery(lon, lat, crs)])[0]
     if as_json:
         data = asdict(result)
         if isinstance(result, service.Located):
@@ -57,13 +53,6 @@ def locate(
         _print(result)
     if not isinstance(result, service.Located):
         raise typer.Exit(2)
-
-
-def _audit(engine, results: list[service.LocateResult]) -> None:  # type: ignore[no-untyped-def]
-    """The operator reads staff contacts as an admin: log it, as the API does."""
-    note = service.people_shown(results)
-    if note:
-        access.record(engine, access.operator(), "cli", {service.PEOPLE_READ: note})
 
 
 def _print(result: service.LocateResult) -> None:
@@ -98,21 +87,20 @@ def _print(result: service.LocateResult) -> None:
     console.print(table)
 
 
-def _locate_file(engine, file: Path, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _locate_file(file: Path, out: Path | None) -> None:
     queries = read_queries(file)
     out = out or file.with_name(file.stem + "-located.csv")
     results: list[service.LocateResult] = []
     batch = 2000
-    with Progress(console=console) as bar, engine.connect() as conn:
+    with Progress(console=console) as bar, unit() as scope:
         task = bar.add_task(f"locating {len(queries):,} rows", total=len(queries))
         for start in range(0, len(queries), batch):
             chunk = queries[start : start + batch]
             if isinstance(chunk[0], str):
-                results += service.locate_addresses(conn, chunk)  # type: ignore[arg-type]
+                results += service.locate_addresses(scope, chunk)  # type: ignore[arg-type]
             else:
-                results += service.locate_points(conn, chunk)  # type: ignore[arg-type]
+                results += service.locate_points(scope, chunk)  # type: ignore[arg-type]
             bar.advance(task, len(chunk))
-    _audit(engine, results)
     write_results(out, queries, results)
     missed = [i + 2 for i, r in enumerate(results) if not isinstance(r, service.Located)]
     console.print(f"{len(results) - len(missed):,} of {len(results):,} located → {out}")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from gridmap.cli import app, console
-from gridmap.db.engine import get_engine
+from gridmap.cli import app, console, unit
+from gridmap.domain.hierarchy import LEVELS, area_level
 from gridmap.errors import InvalidInput
-from gridmap.services import access
+from gridmap.services.browse import default_district
 from gridmap.services.mapping import make_map
-
-LEVEL_LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 15}
 
 
 @app.command(name="map")
@@ -23,21 +21,16 @@ def map_command(
     suggest: int = typer.Option(0, help="Also show this many suggested new 助餐点 sites."),
 ) -> None:
     """Write a self-contained HTML map of an area to maps/."""
-    if level not in LEVEL_LENGTHS:
-        raise InvalidInput(f"level must be one of {', '.join(LEVEL_LENGTHS)}")
-    engine = get_engine()
-    if code is None:
-        if level != "district":
-            raise InvalidInput(f"give the {level} code")
-        from sqlalchemy import text
-
-        with engine.connect() as conn:
-            code = conn.execute(text("SELECT min(code) FROM districts")).scalar()
+    if level not in LEVELS:
+        raise InvalidInput(f"level must be one of {', '.join(LEVELS)}")
+    with unit() as scope:
         if code is None:
-            raise InvalidInput("the database holds no district yet")
-    if len(code) != LEVEL_LENGTHS[level]:
-        raise InvalidInput(f"{code!r} is not a {level} code ({LEVEL_LENGTHS[level]} digits)")
-    path = make_map(engine, code, audience, basemap, minutes, suggest)
-    if audience == "staff":
-        access.record(engine, access.operator(), "cli", {"wrote staff map": str(path)})
+            if level != "district":
+                raise InvalidInput(f"give the {level} code")
+            code = default_district(scope)
+            if code is None:
+                raise InvalidInput("the database holds no district yet")
+        if area_level(code) != level:
+            raise InvalidInput(f"{code!r} is a {area_level(code)} code, not a {level} code")
+        path = make_map(scope, code, audience, basemap, minutes, suggest)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -8,12 +8,10 @@ from dataclasses import asdict
 import typer
 from rich.table import Table
 
-from gridmap.cli import app, console, out
-from gridmap.db.engine import get_engine
+from gridmap.cli import app, console, out, unit
 from gridmap.errors import InvalidInput
-from gridmap.services import audit, site_selection
-from gridmap.services.service_areas import build
-from gridmap.services.walking import refresh_reach
+from gridmap.services import audit, planning, site_selection
+from gridmap.services.stations import move_station
 
 network_app = typer.Typer(
     help="The walking caches behind circles and coverage.", no_args_is_help=True
@@ -24,12 +22,15 @@ app.add_typer(network_app, name="network")
 @network_app.command()
 def refresh() -> None:
     """Recompute walking reach, household walks and service areas (after data changes)."""
-    with get_engine().begin() as conn:
-        stats = refresh_reach(conn, progress=lambda step: console.print(f"… {step}"))
-        areas = build(conn)
+    with unit(write=True) as scope:
+        done = planning.refresh_network(scope, lambda step: console.print(f"… {step}"))
+    if done.reach is None:
+        console.print("no walkable network or no stations yet: nothing to refresh")
+        return
+    stats = done.reach
     console.print(
         f"{stats.stations:,} stations, {stats.reach_rows:,} reach rows, "
-        f"{areas:,} service areas"
+        f"{done.service_areas:,} service areas"
         + (f"; off the network: {stats.off_network}" if stats.off_network else "")
     )
 
@@ -42,8 +43,8 @@ def coverage(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The coverage audit: who can walk to a station within the time, and who cannot."""
-    with get_engine().connect() as conn:
-        found = audit.coverage(conn, area, minutes, kind or None)
+    with unit() as scope:
+        found = audit.coverage(scope, area, minutes, kind or None)
     if as_json:
         typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2, default=str))
         return
@@ -107,8 +108,8 @@ def suggest(
             weights[flag] = float(value)
         except ValueError:
             raise InvalidInput(f"--weight {item!r} is not flag=number") from None
-    with get_engine().connect() as conn:
-        found = site_selection.suggest(conn, area, count, minutes, kind, weights)
+    with unit() as scope:
+        found = site_selection.suggest(scope, area, count, minutes, kind, weights)
     if as_json:
         typer.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2))
         return
@@ -146,9 +147,8 @@ def move(
     crs_name: str = typer.Option("WGS84", "--crs", help="WGS84, GCJ02, BD09, EPSG:nnnn."),
 ) -> None:
     """Move a station and update its reach, its kind's coverage and its service areas."""
-    from gridmap.services.stations import move_station
-
-    moved = move_station(get_engine(), station_id, lon, lat, crs_name)
+    with unit(write=True) as scope:
+        moved = move_station(scope, station_id, lon, lat, crs_name)
     console.print(
         f"station {moved.station_id} moved ({moved.snap_m:.0f} m from its edge): "
         f"{moved.nodes_changed:,} junctions and {moved.households_changed:,} "

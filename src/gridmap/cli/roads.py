@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from gridmap.cli import console, import_app, out
-from gridmap.db.engine import check_connection, get_engine
+from gridmap.cli import console, import_app, out, unit
+from gridmap.services import database
 from gridmap.services.roads import RoadImport, import_roads
 from gridmap.settings import get_settings
 
@@ -21,10 +21,9 @@ def roads(
 ) -> None:
     """Replace the walkable road network with the ways of an OSM file, then recompute the
     walking reach, household walks and service areas (one transaction)."""
-    engine = get_engine()
-    check_connection(engine)
-    with console.status("importing roads") as status:
-        report = import_roads(engine, file, progress=lambda step: status.update(f"… {step}"))
+    database.check()
+    with console.status("importing roads") as status, unit(write=True) as scope:
+        report = import_roads(scope, file, progress=lambda step: status.update(f"… {step}"))
     if as_json:
         typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str))
         return

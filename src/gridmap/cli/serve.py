@@ -5,10 +5,8 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from gridmap.cli import app, console
-from gridmap.db import migrate
-from gridmap.db.embedded import Cluster
-from gridmap.db.engine import check_connection, get_engine
+from gridmap.cli import app, console, unit
+from gridmap.services import database
 from gridmap.services.demo import database_is_empty, load_demo
 from gridmap.services.mapping import write_all
 from gridmap.settings import get_settings
@@ -22,7 +20,7 @@ def serve(
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql in a browser, health at /health)."""
     settings = get_settings()
-    check_connection(get_engine())
+    database.check()
     host, port = host or settings.host, port or settings.port
     console.print(f"gridmap API at http://{host}:{port}/graphql  (Ctrl-C stops)")
     uvicorn.run(
@@ -41,20 +39,19 @@ def run(
 ) -> None:
     """Start the embedded database (unless GRIDMAP_DATABASE_URL is set), migrate, load the
     demo if the database is empty, and serve the API."""
-    settings = get_settings()
-    if not settings.database_url:
-        cluster = Cluster.from_settings(settings)
+    if database.uses_embedded():
+        cluster = database.cluster()
         cluster.start()
         console.print(f"embedded PostGIS running ({cluster.home})")
-    engine = get_engine()
-    check_connection(engine)
-    migrate.upgrade(engine)
-    if database_is_empty(engine):
-        console.print(f"loading the {scale} demo district…")
-        load_demo(engine, scale)
+    database.upgrade()
+    with unit(write=True) as scope:
+        if database_is_empty(scope):
+            console.print(f"loading the {scale} demo district…")
+            load_demo(scope, scale)
     console.print("writing the district map and every community map to maps/…")
-    for path in write_all(engine):
-        console.print(f"  {path}")
+    with unit() as scope:
+        for path in write_all(scope):
+            console.print(f"  {path}")
     serve(None, None, None)
 
 

@@ -106,3 +106,13 @@ def reset_sequences(conn: Connection, tables: Iterable[str]) -> None:
                 f"WHERE pg_get_serial_sequence('{table}', 'id') IS NOT NULL"
             )
         )
+
+
+def analyze(conn: Connection, tables: Iterable[str] = ()) -> None:
+    """Refresh the planner's statistics of ``tables`` (default: all), in the transaction."""
+    conn.execute(text("ANALYZE " + ", ".join(tables)))
+
+
+def is_empty(conn: Connection) -> bool:
+    """Whether the database holds no grid yet."""
+    return bool(conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM grids)")).scalar_one())

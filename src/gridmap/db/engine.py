@@ -53,6 +53,13 @@ def get_engine(url: str | None = None, statement_timeout_ms: int | None = None) 
     return engine
 
 
+QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel
+
+
+def is_statement_timeout(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "pgcode", None) == QUERY_CANCELED
+
+
 def check_connection(engine: Engine) -> None:
     """Raise a one-line :class:`DatabaseUnavailable` when the database cannot be reached."""
     try:

@@ -137,8 +137,8 @@ def rows(conn: Connection, layer: str, area: str, personal: bool) -> Iterator[di
         f"SELECT {select}, {geometry}, ST_AsGeoJSON({spec.geom}, {DIGITS}) AS geojson "
         f"FROM {spec.source} ORDER BY {spec.order}"
     )
-    result = conn.execution_options(stream_results=True, yield_per=5000).execute(
-        text(sql), {"area": area}
+    result = conn.execute(  # options of this statement only: the connection goes on as it was
+        text(sql), {"area": area}, execution_options={"stream_results": True, "yield_per": 5000}
     )
     for row in result.mappings():
         yield dict(row)

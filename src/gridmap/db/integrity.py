@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from gridmap.domain.hierarchy import CODE_LENGTH
+
 LISTED = 200  # findings listed per check; the rest are counted
 NOISE_M2 = 0.01  # below this a gap or overlap is floating-point noise, not digitising
 
@@ -123,18 +125,23 @@ def grid_codes(conn: Connection, patterns: list[str]) -> list[Finding]:
         conn,
         """
         SELECT g.code, g.community_code,
-               g.code !~ '^[0-9]{15}$' AS malformed,
-               left(g.code, 12) <> g.community_code AS wrong_prefix,
+               g.code !~ ('^[0-9]{' || :grid || '}$') AS malformed,
+               left(g.code, :community) <> g.community_code AS wrong_prefix,
                count(*) OVER (PARTITION BY g.code) > 1 AS repeated
         FROM grids g WHERE g.valid_to IS NULL AND g.code LIKE ANY(:p)
     """,
-        {"p": patterns},
+        {"p": patterns, "grid": CODE_LENGTH["grid"], "community": CODE_LENGTH["community"]},
     )
     found = []
     for r in rows:
         if r["malformed"]:
             found.append(
-                Finding("grid_code", "error", r["code"], f"grid code {r['code']} is not 15 digits")
+                Finding(
+                    "grid_code",
+                    "error",
+                    r["code"],
+                    f"grid code {r['code']} is not {CODE_LENGTH['grid']} digits",
+                )
             )
         elif r["wrong_prefix"]:
             found.append(

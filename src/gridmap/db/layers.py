@@ -8,6 +8,7 @@ per-household sensitive flags are never selected for the public.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -168,3 +169,15 @@ def area_bounds(conn: Connection, code: str) -> list[list[float]]:
         {"c": code},
     ).one()
     return [[south, west], [north, east]]
+
+
+def area_codes(conn: Connection, levels: Sequence[str]) -> list[str]:
+    """The codes of every area of the given levels (district, street, community, grid)."""
+    tables = {"district": "districts", "street": "streets", "community": "communities"}
+    union = " UNION ALL ".join(
+        f"SELECT code FROM {tables[lv]}"
+        if lv in tables
+        else "SELECT code FROM grids WHERE valid_to IS NULL"
+        for lv in levels
+    )
+    return list(conn.execute(text(union + " ORDER BY 1")).scalars())

@@ -255,3 +255,12 @@ def households_off_network(
         {"n": examples},
     )
     return total, off, list(rows.mappings().all())
+
+
+def ready(conn: Connection) -> bool:
+    """Whether there is a walkable network and at least one station to walk to."""
+    return bool(
+        conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM road_edges) AND EXISTS (SELECT 1 FROM stations)")
+        ).scalar_one()
+    )

@@ -1,5 +1,5 @@
-"""The statements of moving a station: its position, its edge, its reach, the nearest-station
-table of its kind and the walks of the households it may now serve.
+"""The statements of placing and moving a station: its grids, its position, its edge, its
+reach, the nearest-station table of its kind and the walks of the households it may now serve.
 
 The arithmetic (which nodes and households change) is the service's; these functions only
 read and write, inside the caller's transaction.
@@ -29,11 +29,31 @@ def kind_position(conn: Connection, kind: str) -> int:
     )
 
 
-def put(conn: Connection, station_id: int, lon: float, lat: float) -> None:
-    conn.execute(
-        text("UPDATE stations SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326) WHERE id = :s"),
-        {"x": lon, "y": lat, "s": station_id},
+def put(
+    conn: Connection, station_id: int, lon: float, lat: float, community: str | None = None
+) -> bool:
+    """Move the station (and, given, into ``community``); False when no row was visible."""
+    return bool(
+        conn.execute(
+            text(
+                "UPDATE stations SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326),"
+                " community_code = coalesce(:c, community_code) WHERE id = :s"
+            ),
+            {"x": lon, "y": lat, "s": station_id, "c": community},
+        ).rowcount
     )
+
+
+def community_at(conn: Connection, lon: float, lat: float) -> str | None:
+    """The code of the community at (lon, lat), or None outside every community."""
+    return conn.execute(
+        text(
+            "SELECT code FROM communities"
+            " WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+            " ORDER BY code LIMIT 1"
+        ),
+        {"x": lon, "y": lat},
+    ).scalar()
 
 
 def reattach(
@@ -155,4 +175,19 @@ def update_walks(
             "meters": list(meters),
             "stations": list(stations),
         },
+    )
+
+
+def link_to_grids(conn: Connection, within_m: float) -> None:
+    """Record that each station serves the current grids of its community whose centre lies
+    within ``within_m`` of it (the demo's assignment; districts maintain their own)."""
+    conn.execute(
+        text("""
+        INSERT INTO station_grids (station_id, grid_id)
+        SELECT s.id, g.id
+        FROM stations s
+        JOIN grids g ON g.community_code = s.community_code AND g.valid_to IS NULL
+         AND ST_DWithin(s.geom::geography, ST_Centroid(g.geom)::geography, :m)
+        """),
+        {"m": within_m},
     )

@@ -60,7 +60,10 @@ FLAG_LABELS = {
     "vacant": "空关户",
 }
 
-_CODE_LENGTHS = {6: "district", 9: "street", 12: "community", 15: "grid"}
+# GB/T 2260 district (6) + street (3) + community (3) + grid (3): each level's code length.
+CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15}
+LEVELS = tuple(CODE_LENGTH)
+_CODE_LENGTHS = {length: level for level, length in CODE_LENGTH.items()}
 _DIGITS = re.compile(r"^\d+$")
 
 

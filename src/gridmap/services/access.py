@@ -7,11 +7,12 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, RowMapping
+from sqlalchemy import RowMapping
 
 from gridmap.db import access as db
 from gridmap.domain.access import ADMIN, ANONYMOUS, Principal
 from gridmap.errors import InvalidInput
+from gridmap.services.scope import Scope
 
 _DURATION = re.compile(r"(\d{1,5})([dh])")
 
@@ -38,30 +39,33 @@ def parse_expiry(value: str | None, now: datetime | None = None) -> datetime | N
 
 
 def create_token(
-    engine: Engine, name: str, role: str, areas: Sequence[str], expires: str | None
+    scope: Scope, name: str, role: str, areas: Sequence[str], expires: str | None
 ) -> tuple[int, str]:
-    with engine.begin() as conn:
+    scope.principal.require_admin("managing tokens")
+    with scope.unscoped() as conn:
         return db.create_token(conn, name, role, areas, parse_expiry(expires))
 
 
-def revoke_token(engine: Engine, ident: str) -> int:
-    with engine.begin() as conn:
+def revoke_token(scope: Scope, ident: str) -> int:
+    scope.principal.require_admin("managing tokens")
+    with scope.unscoped() as conn:
         return db.revoke_token(conn, ident)
 
 
-def list_tokens(engine: Engine) -> Sequence[RowMapping]:
-    with engine.connect() as conn:
+def list_tokens(scope: Scope) -> Sequence[RowMapping]:
+    scope.principal.require_admin("listing tokens")
+    with scope.unscoped() as conn:
         return db.tokens(conn)
 
 
-def authenticate(engine: Engine, authorization: str | None) -> Principal:
+def authenticate(scope: Scope, authorization: str | None) -> Principal:
     """The caller behind an ``Authorization`` header; no header is the public role."""
     if not authorization:
         return ANONYMOUS
     scheme, _, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise InvalidInput("Authorization must be 'Bearer <token>'")
-    with engine.connect() as conn:
+    with scope.unscoped() as conn:
         return db.principal_for(conn, secret.strip())
 
 
@@ -70,17 +74,11 @@ def operator() -> Principal:
     return Principal(ADMIN, name=f"cli:{getpass.getuser()}")
 
 
-def record(engine: Engine, who: Principal, channel: str, entries: dict[str, str]) -> None:
-    """Log reads or changes of personal data ({action: detail}) in one committed transaction."""
-    with engine.begin() as conn:
-        for action, detail in entries.items():
-            db.record(conn, who, channel, action, detail)
-
-
 def audit_entries(
-    engine: Engine, limit: int = 50, before_id: int | None = None, who: str | None = None
+    scope: Scope, limit: int = 50, before_id: int | None = None, who: str | None = None
 ) -> Sequence[RowMapping]:
+    scope.principal.require_admin("the audit log")
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit must be between 1 and 1000")
-    with engine.connect() as conn:
+    with scope.unscoped() as conn:
         return db.audit_entries(conn, limit, before_id, who)

@@ -12,6 +12,7 @@ from gridmap.db import coverage as db
 from gridmap.db import walks
 from gridmap.domain.hierarchy import FLAGS, area_level
 from gridmap.errors import InvalidInput, NotFound
+from gridmap.services.scope import aggregate
 from gridmap.services.service_areas import check_minutes, walk_meters
 
 
@@ -88,6 +89,7 @@ def _area(row, code: str, name: str, kinds: list[str]) -> AreaCoverage:  # type:
     )
 
 
+@aggregate
 def coverage(
     conn: Connection,
     area_code: str,
@@ -126,6 +128,7 @@ def coverage(
     return Audit(area, minutes, meters, names, children, [dict(b) for b in worst])
 
 
+@aggregate
 def catchments(conn: Connection, kind: str, area_code: str | None = None) -> list[dict]:
     """For one kind: each station's households and residents (its nearest-station share)."""
     if area_code is not None:

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection
-
 from gridmap.db import gazetteer
 from gridmap.db import locate as db
 from gridmap.db.locate import Place
@@ -20,6 +18,7 @@ from gridmap.domain import matching
 from gridmap.domain.address import ParsedAddress, parse_address
 from gridmap.errors import GridmapError, InvalidInput
 from gridmap.geo import crs as crs_mod
+from gridmap.services.scope import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +136,10 @@ def _where(i: int, points: Sequence[PointQuery]) -> str:
     return "point" if len(points) == 1 else f"point {i + 1}"
 
 
-def locate_points(
-    conn: Connection, points: Sequence[PointQuery], people: bool = True
-) -> list[LocateResult]:
-    """Locate points given in any supported CRS, in input order (``people``: with staff)."""
+def locate_points(scope: Scope, points: Sequence[PointQuery]) -> list[LocateResult]:
+    """Locate points given in any supported CRS, in input order (with the staff, for callers
+    who may see them)."""
+    conn, people = scope.conn, scope.principal.reads_personal
     wgs = to_wgs84(points)
     lons, lats = [p[0] for p in wgs], [p[1] for p in wgs]
     places = db.grids_at(conn, lons, lats)
@@ -172,21 +171,20 @@ def locate_points(
                 place=place,
             )
     if people:
-        _add_people(conn, [r for r in results if isinstance(r, Located)])
+        _add_people(scope, [r for r in results if isinstance(r, Located)])
     return results  # type: ignore[return-value]
 
 
-def locate_addresses(
-    conn: Connection, texts: Sequence[str], people: bool = True
-) -> list[LocateResult]:
+def locate_addresses(scope: Scope, texts: Sequence[str]) -> list[LocateResult]:
     """Locate messy Chinese addresses, in input order; unparsable ones are AddressNotFound.
 
-    ``people``: the caller may see personal data: find the household, the staff and the
-    党员中心户 (without it, an address resolves to its building at most).
+    For a caller who may see personal data: the household, the staff and the 党员中心户 (for
+    others an address resolves to its building at most).
 
     A long batch goes to the gazetteer in chunks, one statement each, on a helper thread:
     while the database matches one chunk, this thread parses the next and ranks the last.
     """
+    conn, people = scope.conn, scope.principal.reads_personal
     chunks = [texts[i : i + PIPELINE_CHUNK] for i in range(0, len(texts), PIPELINE_CHUNK)]
     results: list[LocateResult] = []
 
@@ -208,7 +206,7 @@ def locate_addresses(
             assert running is not None
             results += _resolve(running[0], running[1].result())
     if people:
-        _add_people(conn, [r for r in results if isinstance(r, Located)])
+        _add_people(scope, [r for r in results if isinstance(r, Located)])
     return results
 
 
@@ -279,12 +277,14 @@ def _gcj02(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[float, fl
     return list(zip(x.tolist(), y.tolist(), strict=True))
 
 
-def _add_people(conn: Connection, located: list[Located]) -> None:
-    """Grid staff and 党员中心户 for every located result, in one statement."""
+def _add_people(scope: Scope, located: list[Located]) -> None:
+    """Grid staff and 党员中心户 for every located result, in one statement; the names and
+    phones shown are logged in the audit log."""
     if not located:
         return
     households = [r.household_id for r in located if r.household_id is not None]
-    rows, central = db.people(conn, sorted({r.place.grid_id for r in located}), households)
+    grids = sorted({r.place.grid_id for r in located})
+    rows, central = db.people(scope.conn, grids, households)
     staff = {
         g: [Person(s["role"], s["name"], s["phone"]) for s in found] for g, found in rows.items()
     }
@@ -294,6 +294,9 @@ def _add_people(conn: Connection, located: list[Located]) -> None:
         if row is not None:
             where = f"{row['building']}栋" + (f"{row['unit']}单元" if row["unit"] else "")
             r.central_household = CentralHousehold(row["name"], row["phone"], where + row["room"])
+    note = people_shown(located)
+    if note:
+        scope.audit(PEOPLE_READ, note)
 
 
 def _address_query(p: ParsedAddress | AddressNotFound) -> gazetteer.AddressQuery:

@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from gridmap.db import layers
 from gridmap.domain.hierarchy import CIRCLE_KINDS, STATION_KINDS, area_level
-from gridmap.errors import InvalidInput, NotFound
+from gridmap.errors import InvalidInput, NotFound, PermissionDenied
 from gridmap.geo import crs
 from gridmap.maps import render
 from gridmap.services import audit, site_selection
+from gridmap.services.scope import Scope
 from gridmap.services.service_areas import check_minutes, walk_meters
 from gridmap.settings import get_settings
 
@@ -38,7 +39,7 @@ def map_url(level: str, code: str) -> str:
 
 
 def make_map(
-    engine: Engine,
+    scope: Scope,
     code: str,
     audience: str = "public",
     basemap: str = "osm",
@@ -46,15 +47,20 @@ def make_map(
     suggest: int = 0,
     suggest_kind: str = "助餐点",
 ) -> Path:
-    """Render and write the map of an area (district, street, community or grid)."""
+    """Render and write the map of an area (district, street, community or grid).
+
+    A staff map draws households, so it is only for callers who may see the whole area's; its
+    layers are then read over every row, like a public map's aggregates."""
     level = area_level(code)
     if audience not in AUDIENCES:
         raise InvalidInput(f"audience must be one of {', '.join(AUDIENCES)}")
     if basemap not in BASEMAPS:
         raise InvalidInput(f"basemap must be one of {', '.join(BASEMAPS)}")
     check_minutes(minutes)
-    with engine.connect() as conn:
-        spec = _spec(conn, level, code, audience, minutes, suggest, suggest_kind)
+    if audience == "staff" and not scope.principal.sees_personal(code):
+        raise PermissionDenied(f"a staff map of {code} shows households outside your area")
+    with scope.unscoped() as conn:
+        spec = _spec(scope, conn, level, code, audience, minutes, suggest, suggest_kind)
     if basemap == "amap":
         _to_gcj02(spec)
     spec.basemap = basemap
@@ -62,10 +68,13 @@ def make_map(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render.render(spec), encoding="utf-8")
     log.info("wrote %s", path)
+    if audience == "staff":
+        scope.audit("wrote staff map", str(path))
     return path
 
 
 def _spec(
+    scope: Scope,
     conn: Connection,
     level: str,
     code: str,
@@ -79,7 +88,7 @@ def _spec(
         raise NotFound(f"no {level} with code {code}")
     positions = list(audit.kind_positions(conn, CIRCLE_KINDS).values())
     meters = walk_meters(minutes)
-    found = audit.coverage(conn, code, minutes, None, buildings=0)
+    found = audit.coverage(scope, code, minutes, None, buildings=0)
     full = layers.grids(conn, code, positions, meters, personal=audience == "staff")
     households = sum(f["properties"]["households"] or 0 for f in full["features"])
     covered = sum(
@@ -164,7 +173,7 @@ def _spec(
                 )
             )
     if suggest:
-        siting = site_selection.suggest(conn, code, suggest, minutes, suggest_kind)
+        siting = site_selection.suggest(scope, code, suggest, minutes, suggest_kind)
         spec.layers.append(
             (
                 f"建议新{suggest_kind} suggested sites",
@@ -221,29 +230,35 @@ def _to_gcj02(spec: render.MapSpec) -> None:
     spec.bounds = [[gs, gw], [gn, ge]]
 
 
-def write_all(engine: Engine) -> list[Path]:
+def write_all(scope: Scope) -> list[Path]:
     """The district map and every community map (what ``make run`` writes)."""
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        codes = list(
-            conn.execute(
-                text("SELECT code FROM districts UNION ALL SELECT code FROM communities ORDER BY 1")
-            ).scalars()
-        )
-    return [make_map(engine, code) for code in codes]
+    codes = layers.area_codes(scope.conn, ("district", "community"))
+    return [make_map(scope, code) for code in codes]
 
 
 # The layers front ends fetch one at a time; ``households`` is personal data, the rest not.
 LAYERS = ("grids", "stations", "service_areas", "circles", "buildings", "households")
 
 
-def layer(conn: Connection, name: str, code: str, minutes: int = 15) -> dict[str, Any]:
-    """One map layer of an area as a GeoJSON FeatureCollection (WGS84, ~1 m precision)."""
+def layer(scope: Scope, name: str, code: str, minutes: int = 15) -> dict[str, Any]:
+    """One map layer of an area as a GeoJSON FeatureCollection (WGS84, ~1 m precision).
+
+    ``households`` is personal data: read in the caller's row scope, and audited; the other
+    layers are aggregates over every household."""
     if name not in LAYERS:
         raise InvalidInput(f"layer must be one of {', '.join(LAYERS)}, not {name!r}")
     area_level(code)
     check_minutes(minutes)
+    if name == "households":
+        scope.principal.require_personal("households")
+        found = _layer(scope.conn, name, code, minutes)
+        scope.audit("read household layer", f"{code}: {len(found['features'])}")
+        return found
+    with scope.unscoped() as conn:
+        return _layer(conn, name, code, minutes)
+
+
+def _layer(conn: Connection, name: str, code: str, minutes: int) -> dict[str, Any]:
     if layers.area_name(conn, code) is None:
         raise NotFound(f"no area with code {code}")
     positions = list(audit.kind_positions(conn, CIRCLE_KINDS).values())

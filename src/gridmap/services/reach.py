@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection
-
 from gridmap.db import network
 from gridmap.db import reach as db
+from gridmap.services.scope import Scope
 from gridmap.settings import get_settings
 
 ESTIMATE_RADIUS_M = 2000.0
@@ -25,11 +24,11 @@ def walking_minutes(meters: float) -> float:
 
 
 def stations_from_points(
-    conn: Connection, points: Sequence[tuple[float, float]]
+    scope: Scope, points: Sequence[tuple[float, float]]
 ) -> dict[tuple[float, float], list[dict]]:
     """For each (lon, lat): stations within reach and the nearest of each kind, nearest
     first, with ``meters``, ``minutes`` and ``estimated``."""
-    points = list(dict.fromkeys(points))
+    conn, points = scope.conn, list(dict.fromkeys(points))
     walks = network.walk_from_points(
         conn, [p[0] for p in points], [p[1] for p in points], get_settings().max_snap_m
     )

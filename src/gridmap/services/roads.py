@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 import osmium
 import shapely
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from gridmap.db import network as db
 from gridmap.errors import InvalidInput
 from gridmap.geo import osm
 from gridmap.services import service_areas
+from gridmap.services.scope import maintenance
 from gridmap.services.walking import refresh_reach
 from gridmap.settings import get_settings
 
@@ -148,7 +149,8 @@ def _close(run: int, refs: array, lons: array, lats: array, offsets: array) -> i
     return 0
 
 
-def import_roads(engine: Engine, path: Path, progress: Progress | None = None) -> RoadImport:
+@maintenance("importing roads")
+def import_roads(conn: Connection, path: Path, progress: Progress | None = None) -> RoadImport:
     """Replace the walkable network with the one in ``path`` and recompute the walking reach,
     household walks and service areas, atomically; return the report.
 
@@ -167,23 +169,22 @@ def import_roads(engine: Engine, path: Path, progress: Progress | None = None) -
     net = osm.split_ways(read.ways)
     if net.n_edges == 0:
         raise InvalidInput(f"{path}: no walkable edges once split ({_tally(read)})")
-    with engine.begin() as conn:
-        extent = db.data_extent(conn)
-        in_extent = net.n_edges if extent is None else _edges_near(net, extent)
-        if in_extent == 0:
-            assert extent is not None
-            raise InvalidInput(
-                f"{path}: none of its {net.n_edges:,} walkable edges lies within "
-                f"{get_settings().max_snap_m:.0f} m of the district's data (file: "
-                f"{_box(_file_box(net))}; district: {_box(extent)})"
-            )
-        say(f"writing {net.n_nodes:,} nodes and {net.n_edges:,} edges")
-        db.replace_network(conn, _node_rows(net), _edge_rows(net))
-        stats = refresh_reach(conn, progress=say)
-        say("service areas (5, 10, 15 minutes)")
-        service_areas.build(conn)
-        households, off, examples = db.households_off_network(conn, EXAMPLES)
-        station_edges = db.station_edge_ids(conn)
+    extent = db.data_extent(conn)
+    in_extent = net.n_edges if extent is None else _edges_near(net, extent)
+    if in_extent == 0:
+        assert extent is not None
+        raise InvalidInput(
+            f"{path}: none of its {net.n_edges:,} walkable edges lies within "
+            f"{get_settings().max_snap_m:.0f} m of the district's data (file: "
+            f"{_box(_file_box(net))}; district: {_box(extent)})"
+        )
+    say(f"writing {net.n_nodes:,} nodes and {net.n_edges:,} edges")
+    db.replace_network(conn, _node_rows(net), _edge_rows(net))
+    stats = refresh_reach(conn, progress=say)
+    say("service areas (5, 10, 15 minutes)")
+    service_areas.build(conn)
+    households, off, examples = db.households_off_network(conn, EXAMPLES)
+    station_edges = db.station_edge_ids(conn)
     labels = net.edge_components()
     components, largest = net.components()
     off_main = sorted(s for s, e in station_edges.items() if labels[e - 1] != 0)

@@ -14,10 +14,11 @@ it.  It alone
 - collects the audit notes (reads and changes of personal data) and writes them in the same
   transaction as a write, or in a short one of their own at the end of a read.
 
-There is one named way around the row scope: :meth:`Scope.unscoped`, for statements whose
-results are aggregates (counts over all households), for derived caches that a write must
-bring up to date across areas, and for maintenance (:meth:`Scope.maintenance`: demo
-loading, imports, cache rebuilds by the operator of the machine).
+There is one named way around the row scope: :meth:`Scope.unscoped` (and the
+:func:`aggregate` decorator built on it), for statements whose results are aggregates (counts
+over all households), for derived caches that a write must bring up to date across areas,
+for the access tables (tokens, the audit log), and for an admin's maintenance (demo loading,
+imports, cache rebuilds).
 
 Usage::
 
@@ -27,15 +28,21 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Self
+from typing import Concatenate, ParamSpec, Self, TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import InternalError, OperationalError
 
 from gridmap.db import access as db_access
-from gridmap.db.engine import get_engine
+from gridmap.db.engine import get_engine, is_statement_timeout
 from gridmap.domain.access import ANONYMOUS, Principal
+from gridmap.errors import TooSlow
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Scope:
@@ -48,14 +55,12 @@ class Scope:
         *,
         write: bool = False,
         channel: str = "graphql",
-        row_scope: bool = True,
     ) -> None:
         """``engine`` is where connections come from; a :class:`Connection` is joined as it is
         (its owner commits or rolls back: tests, and work nested in another unit)."""
         self.principal = principal
         self.write = write
         self.channel = channel
-        self.row_scope = row_scope
         self._engine = engine if isinstance(engine, Engine) else None
         self._joined = engine if isinstance(engine, Connection) else None
         self._conn: Connection | None = None
@@ -70,25 +75,22 @@ class Scope:
         write: bool = False,
         channel: str = "cli",
         engine: Engine | Connection | None = None,
+        statement_timeout_ms: int | None = None,
     ) -> Self:
-        """A unit of work on the configured database (or ``engine``)."""
-        return cls(engine or get_engine(), principal, write=write, channel=channel)
+        """A unit of work on the configured database (or ``engine``); statements of an API
+        request stop after ``statement_timeout_ms``."""
+        engine = engine or get_engine(None, statement_timeout_ms)
+        return cls(engine, principal, write=write, channel=channel)
 
-    @classmethod
-    def maintenance(cls, engine: Engine | Connection | None = None) -> Self:
-        """A write unit of work outside the row scope, for the operator's bulk jobs (demo,
-        imports, cache rebuilds): the one who runs them holds the database already."""
-        from gridmap.services.access import operator
-
-        return cls(
-            engine or get_engine(), operator(), write=True, channel="cli", row_scope=False
-        )
+    def writer(self) -> Scope:
+        """A write unit of work for the same caller, on the same database."""
+        return Scope(self._engine or self.conn, self.principal, write=True, channel=self.channel)
 
     # -- the connection ------------------------------------------------------------------
 
     @property
     def conn(self) -> Connection:
-        """The unit's connection, in its transaction and (unless maintenance) in row scope."""
+        """The unit's connection, in its transaction and in the caller's row scope."""
         if self._conn is None:
             if self._joined is not None:
                 conn = self._joined
@@ -98,8 +100,7 @@ class Scope:
             if not conn.in_transaction():
                 conn.begin()
             self._conn = conn
-            if self.row_scope:
-                self._enter()
+            self._enter()
         return self._conn
 
     def _enter(self) -> None:
@@ -181,7 +182,23 @@ class Scope:
         if self._joined is None:
             conn.close()
         elif scoped and conn.in_transaction():
-            db_access.leave_scope(conn)  # the joined connection's owner goes on unscoped
+            try:
+                db_access.leave_scope(conn)  # the joined connection's owner goes on unscoped
+            except InternalError:
+                pass  # its transaction failed: the owner rolls it back, the scope with it
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Database failures a caller can act on, as gridmap errors (a statement timeout)."""
+        try:
+            yield
+        except OperationalError as exc:
+            if is_statement_timeout(exc):
+                raise TooSlow(
+                    "the query took longer than the server's statement timeout; "
+                    "ask for less (a smaller area, batch or page)"
+                ) from None
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -194,3 +211,36 @@ class Scope:
                 self.rollback()
         finally:
             self.close()
+
+
+def aggregate(fn: Callable[Concatenate[Connection, P], T]) -> Callable[Concatenate[Scope, P], T]:
+    """Make ``fn(conn, ...)`` a service ``fn(scope, ...)`` that reads over every row, the row
+    scope lifted: only for functions whose results are aggregates (counts, shares, walks
+    summed over households), never a household or a person."""
+
+    @functools.wraps(fn)
+    def run(scope: Scope, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with scope.unscoped() as conn:
+            return fn(conn, *args, **kwargs)
+
+    return run
+
+
+Service = Callable[Concatenate[Scope, P], T]
+
+
+def maintenance(what: str) -> Callable[[Callable[Concatenate[Connection, P], T]], Service[P, T]]:
+    """Make ``fn(conn, ...)`` an admin's maintenance service ``fn(scope, ...)`` over every row
+    (bulk loads, imports, cache rebuilds, integrity checks), in the unit's transaction;
+    ``what`` names it in the refusal any other role gets."""
+
+    def wrap(fn: Callable[Concatenate[Connection, P], T]) -> Callable[Concatenate[Scope, P], T]:
+        @functools.wraps(fn)
+        def run(scope: Scope, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            scope.principal.require_admin(what)
+            with scope.unscoped() as conn:
+                return fn(conn, *args, **kwargs)
+
+        return run
+
+    return wrap

@@ -20,6 +20,7 @@ from gridmap.db import network
 from gridmap.domain.hierarchy import FLAGS, area_level
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.services.audit import kind_positions
+from gridmap.services.scope import aggregate
 from gridmap.services.service_areas import check_minutes, walk_meters
 from gridmap.services.walking import build_graph
 
@@ -50,6 +51,7 @@ class Siting:
     steps: list[Step]
 
 
+@aggregate
 def suggest(
     conn: Connection,
     area_code: str,

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from gridmap.db import network as db
+from gridmap.db import reach as db_reach
 from gridmap.db import stations as store
-from gridmap.errors import InvalidInput, NotFound
+from gridmap.errors import InvalidInput, NotFound, PermissionDenied
 from gridmap.geo import crs
 from gridmap.services import service_areas
+from gridmap.services.scope import Scope
 from gridmap.services.walking import build_graph, reach_limit_m
 from gridmap.settings import get_settings
 
@@ -33,24 +35,52 @@ class Moved:
 
 
 def move_station(
-    engine: Engine, station_id: int, x: float, y: float, crs_name: str = "WGS84"
+    scope: Scope, station_id: int, x: float, y: float, crs_name: str = "WGS84"
 ) -> Moved:
-    """Move a station to (x, y) given in any supported CRS, in a transaction of its own."""
+    """Move a station to (x, y) given in any supported CRS, within the caller's area.
+
+    The station must be in the caller's area and so must the point; the station's community
+    becomes the one at the point.  Its row changes in the caller's row scope (the database
+    refuses a station or a point outside it, whatever was checked here); the walking caches,
+    derived data across areas, follow in the same transaction.
+    """
     lon, lat = crs.to_wgs84(x, y, crs_name)
-    with engine.begin() as conn:
-        return relocate_station(conn, station_id, lon, lat)
+    crs.validate_lonlat(lon, lat, where="station position")
+    current = db_reach.stations_by_id(scope.conn, [station_id]).get(station_id)
+    if current is None:
+        raise NotFound(f"no station with id {station_id}")
+    scope.principal.require_write(current["community_code"] or "", "stations")
+    community = store.community_at(scope.conn, lon, lat)
+    if community is None:
+        raise InvalidInput(f"({lon:.6f}, {lat:.6f}) is outside every community of the district")
+    if not scope.principal.sees_personal(community):
+        raise PermissionDenied(
+            f"({lon:.6f}, {lat:.6f}) lies in community {community}, outside your area"
+        )
+    if not store.put(scope.conn, station_id, lon, lat, community):
+        raise NotFound(f"no station with id {station_id} in your area")
+    with scope.unscoped() as conn:
+        moved = _recompute(conn, station_id, current["kind"], lon, lat)
+    scope.audit("moved station", f"{station_id} to {lon:.6f},{lat:.6f} in {community}")
+    return moved
 
 
 def relocate_station(conn: Connection, station_id: int, lon: float, lat: float) -> Moved:
-    """Move a station to (lon, lat) in WGS84 and bring every walking cache up to date."""
+    """Move a station to (lon, lat) in WGS84 and bring every walking cache up to date, in the
+    caller's transaction, with no access check (maintenance and benchmarks)."""
     crs.validate_lonlat(lon, lat, where="station position")
     kind = store.kind_of(conn, station_id)
     if kind is None:
         raise NotFound(f"no station with id {station_id}")
+    store.put(conn, station_id, lon, lat)
+    return _recompute(conn, station_id, kind, lon, lat)
+
+
+def _recompute(conn: Connection, station_id: int, kind: str, lon: float, lat: float) -> Moved:
+    """Bring every walking cache up to date after the station moved to (lon, lat)."""
     net = db.load_network(conn)
     if net.empty:
         raise InvalidInput("the walkable network is empty: load the demo or import roads first")
-    store.put(conn, station_id, lon, lat)
     new = db.attach_points(conn, [lon], [lat])[0]
     if new["snap_m"] > get_settings().max_snap_m:
         raise InvalidInput(

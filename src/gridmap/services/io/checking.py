@@ -17,6 +17,7 @@ from gridmap.db import integrity as db
 from gridmap.db.integrity import Finding
 from gridmap.domain.hierarchy import area_level
 from gridmap.geo import crs
+from gridmap.services.scope import maintenance
 from gridmap.settings import get_settings
 
 CHECKS = ("geometry", "codes", "coverage", "buildings", "households", "stations")
@@ -168,6 +169,7 @@ def levels(conn: Connection, patterns: list[str], area: str = "") -> list[Level]
     return sorted(out.values(), key=lambda v: (order[v.level], v.code))
 
 
+@maintenance("the integrity check")
 def check(conn: Connection, area: str | None = None) -> Report:
     """The full integrity report of ``area`` (a district, street, community or grid code;
     None: everything)."""

@@ -15,25 +15,27 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import Connection
-
 from gridmap.db import exports as db
 from gridmap.domain.hierarchy import area_level
 from gridmap.errors import InvalidInput
+from gridmap.services.scope import Scope
 
 FORMATS = ("geojson", "csv")
 AUDIENCES = ("public", "staff")
 
 
 def export_layer(
-    conn: Connection,
+    scope: Scope,
     layer: str,
     out: TextIO,
     fmt: str = "geojson",
     area: str | None = None,
     audience: str = "public",
 ) -> int:
-    """Write the layer's rows in ``area`` (None: all) to ``out``; return how many."""
+    """Write the layer's rows in ``area`` (None: all) to ``out``; return how many.
+
+    Rows are read in the caller's row scope; the ``staff`` audience adds names, phones and
+    blue flags, for callers who may read personal data, and is audited."""
     if layer not in db.SPECS:
         raise InvalidInput(f"unknown layer {layer!r}; choose one of {', '.join(db.SPECS)}")
     if fmt not in FORMATS:
@@ -43,11 +45,18 @@ def export_layer(
     if area:
         area_level(area)
     personal = audience == "staff"
-    rows = db.rows(conn, layer, area or "", personal)
+    if personal:
+        scope.principal.require_personal("staff exports")
+    rows = db.rows(scope.conn, layer, area or "", personal)
     names = db.columns(layer, personal)
     if fmt == "csv":
-        return _csv(out, rows, names + (["lon", "lat"] if db.SPECS[layer].points else ["wkt"]))
-    return _geojson(out, rows, names)
+        n = _csv(out, rows, names + (["lon", "lat"] if db.SPECS[layer].points else ["wkt"]))
+    else:
+        n = _geojson(out, rows, names)
+    if personal and layer == "households":
+        where = getattr(out, "name", "a stream")
+        scope.audit("exported households with personal data", f"{n:,} rows → {where}")
+    return n
 
 
 def default_path(layer: str, fmt: str, area: str | None, audience: str) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from gridmap.db import gazetteer, import_areas, import_points
 from gridmap.db import imports as db
@@ -30,12 +30,13 @@ from gridmap.db.imports import Rejected
 from gridmap.db.integrity import Finding
 from gridmap.domain import matching
 from gridmap.domain.address import normalize_text, parse_address
+from gridmap.domain.hierarchy import CODE_LENGTH
 from gridmap.errors import GridmapError, InvalidInput
 from gridmap.geo import crs as crs_mod
-from gridmap.services import service_areas
 from gridmap.services.io import checking, fields, read
 from gridmap.services.io.fields import Layer, Shape
-from gridmap.services.walking import refresh_reach
+from gridmap.services.planning import refresh_caches
+from gridmap.services.scope import maintenance
 from gridmap.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class ImportReport:
         return f"{self.path.name}, row {item.row}" + (f", {item.field}" if item.field else "")
 
 
+@maintenance("importing files")
 def import_file(
     conn: Connection,
     layer_name: str,
@@ -85,7 +87,7 @@ def import_file(
     refresh: bool = True,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import ``path`` into ``layer_name`` in the caller's transaction; return what happened.
+    """Import ``path`` into ``layer_name`` in the unit's transaction; return what happened.
 
     Raises :class:`InvalidInput` for a file that cannot be imported at all (unreadable,
     empty, missing columns, implausible coordinates) and, with ``strict``, for any rejected
@@ -138,25 +140,9 @@ def import_file(
         return report
     savepoint.commit()
     if refresh and layer_name in REFRESHES and (report.inserted or report.updated):
-        report.refreshed = refresh_caches(conn, progress)
+        say = (lambda step: progress(step, 0, 0)) if progress else None
+        report.refreshed = refresh_caches(conn, say).ready
     return report
-
-
-def refresh_caches(conn: Connection, progress: Progress | None = None) -> bool:
-    """What the demo loader does after loading: walking reach, household walks and
-    service areas (``gridmap network refresh`` does the same).  Without a walkable network
-    or stations there is nothing to walk on: False, and nothing is done."""
-    ready = conn.execute(
-        text("SELECT EXISTS (SELECT 1 FROM road_edges) AND EXISTS (SELECT 1 FROM stations)")
-    ).scalar_one()
-    if not ready:
-        log.info("no walkable network or no stations yet: walking caches not refreshed")
-        return False
-    refresh_reach(conn, progress=(lambda step: progress(step, 0, 0)) if progress else None)
-    if progress:
-        progress("service areas (5, 10, 15 minutes)", 0, 0)
-    service_areas.build(conn)
-    return True
 
 
 def _strict_message(report: ImportReport) -> str:
@@ -368,11 +354,12 @@ def _write(conn: Connection, target: Layer, present: set[str]) -> tuple[int, int
     """Validate the staged rows and write them; (inserted, updated, ids of point rows)."""
     db.check_geometries(conn, target.shape.value, get_settings().repair_max_area_change)
     if target.name in ("streets", "communities"):
-        parent = {"streets": (None, 0), "communities": ("streets", 9)}[target.name]
-        db.check_codes(conn, 9 if target.name == "streets" else 12, *parent)
+        parent = {"streets": (None, 0), "communities": ("streets", CODE_LENGTH["street"])}
+        level = "street" if target.name == "streets" else "community"
+        db.check_codes(conn, CODE_LENGTH[level], *parent[target.name])
         return (*import_areas.write_areas(conn, target.name, present), None)
     if target.name == "grids":
-        db.check_codes(conn, 15, "communities", 12)
+        db.check_codes(conn, CODE_LENGTH["grid"], "communities", CODE_LENGTH["community"])
         return (*import_areas.write_grids(conn, present), None)
     writer = {
         "stations": import_points.write_stations,
