@@ -28,6 +28,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -182,10 +183,10 @@ class Scope:
         if self._joined is None:
             conn.close()
         elif scoped and conn.in_transaction():
-            try:
-                db_access.leave_scope(conn)  # the joined connection's owner goes on unscoped
-            except InternalError:
-                pass  # its transaction failed: the owner rolls it back, the scope with it
+            # the joined connection's owner goes on unscoped; if its transaction failed, the
+            # owner rolls it back, and the scope with it
+            with contextlib.suppress(InternalError):
+                db_access.leave_scope(conn)
 
     @contextmanager
     def errors(self) -> Iterator[None]:
