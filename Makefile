@@ -14,6 +14,7 @@ run: sysdeps venv
 
 test: sysdeps venv
 	$(BIN)/ruff check src tests migrations
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: venv

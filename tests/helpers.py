@@ -27,3 +27,12 @@ def as_caller(
 def as_admin(target: Engine | Connection, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """:func:`as_caller` for an admin (who holds the whole district)."""
     return as_caller(target, ADMIN_CALLER, fn, *args, **kw)
+
+
+def assert_error(body: dict, code: str, words: str) -> None:
+    """The response failed with one error of ``code`` whose message says ``words``."""
+    assert body.get("data") is None or any(v is None for v in body["data"].values()), body
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == code, error
+    assert words.lower() in error["message"].lower(), error
+    assert "Traceback" not in str(body)

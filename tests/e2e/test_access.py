@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from gridmap.services import access
-from tests.helpers import as_admin
+from tests.helpers import as_admin, assert_error
 
 A, B, C = "321102001001001", "321102001001002", "321102002001001"
 ROLES = ("public", "grid_worker", "community_admin", "street_admin", "planner", "admin")
@@ -72,7 +72,7 @@ def test_households_by_area_code(graphql, world, role, grid):
     body = _households(graphql, role, {"areaCode": grid})
     if not SEES[role]:
         assert body["data"] is None
-        assert "personal data" in body["errors"][0]["message"]
+        assert_error(body, "FORBIDDEN", "personal data")
         return
     page = body["data"]["households"]
     expected = world[grid]["households"] if grid in SEES[role] else 0
@@ -205,9 +205,9 @@ def test_writes_stay_inside_the_writers_area(graphql, world, city_engine):
     before = vacant(own)
     for role in ("public", "grid_worker", "planner"):
         body = graphql(mutation, {"id": str(own), "v": not before}, role=_as(role))
-        assert body["data"] is None and "may not change" in body["errors"][0]["message"]
+        assert_error(body, "FORBIDDEN", "may not change")
     body = graphql(mutation, {"id": str(foreign), "v": True}, role="community_admin")
-    assert "in your area" in body["errors"][0]["message"]
+    assert_error(body, "NOT_FOUND", "in your area")
     body = graphql(mutation, {"id": str(own), "v": not before}, role="community_admin")
     assert body["data"]["updateHousehold"]["vacant"] is (not before)
     assert vacant(own) is (not before)
@@ -229,7 +229,7 @@ def test_station_moves_are_checked_against_the_area(graphql, city_engine):
         moveStation(id: $id, point: {lon: $lon, lat: $lat}) { id lon lat } }"""
     variables = {"id": str(station["id"]), "lon": station["lon"], "lat": station["lat"]}
     refused = graphql(mutation, variables, role="street_admin")  # another street's station
-    assert "outside your area" in refused["errors"][0]["message"]
+    assert_error(refused, "FORBIDDEN", "outside your area")
     moved = graphql(mutation, variables, role="admin")  # to where it is: nothing changes
     assert moved["data"]["moveStation"]["lon"] == pytest.approx(station["lon"])
 
@@ -246,7 +246,7 @@ def test_the_audit_log_records_personal_reads_for_admins_only(graphql):
     )
     for role in ("public", "grid_worker", "community_admin", "planner"):
         refused = graphql("{ auditLog { who } }", role=_as(role))
-        assert refused["data"] is None and "admin" in refused["errors"][0]["message"]
+        assert_error(refused, "FORBIDDEN", "admin")
 
 
 def test_bad_tokens_are_refused_and_normal_traffic_goes_on(api_url, city_engine, tokens):
@@ -365,7 +365,7 @@ def test_household_layer_holds_only_the_callers_households(graphql, world, role)
         role=_as(role),
     )
     if not SEES[role]:
-        assert body["data"] is None and "personal data" in body["errors"][0]["message"]
+        assert_error(body, "FORBIDDEN", "personal data")
         return
     features = body["data"]["layer"]["features"]
     seen = {A, B} & SEES[role]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import assert_error
+
 GRIDMAP = str(Path(sys.executable).with_name("gridmap"))
 
 
@@ -82,19 +84,23 @@ def test_suggested_stations_raise_coverage_step_by_step(graphql):
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "code", "message"),
     [
-        ('{ serviceArea(stationId: "99999") { areaM2 } }', "no station"),
-        ('{ serviceArea(stationId: "abc") { areaM2 } }', "not a number"),
-        ('{ serviceArea(stationId: "1", minutes: -5) { areaM2 } }', "minutes"),
-        ('{ coverage(areaCode: "321102999") { minutes } }', "no street"),
-        ('{ coverage(areaCode: "321102", minutes: 9999) { minutes } }', "minutes"),
-        ('{ suggestStations(areaCode: "321102", kind: "火箭站") { total } }', "unknown station"),
+        ('{ serviceArea(stationId: "99999") { areaM2 } }', "NOT_FOUND", "no station"),
+        ('{ serviceArea(stationId: "abc") { areaM2 } }', "INVALID_INPUT", "not a number"),
+        ('{ serviceArea(stationId: "1", minutes: -5) { areaM2 } }', "INVALID_INPUT", "minutes"),
+        ('{ coverage(areaCode: "321102999") { minutes } }', "NOT_FOUND", "no street"),
+        ('{ coverage(areaCode: "321102", minutes: 9999) { minutes } }', "INVALID_INPUT", "minutes"),
+        (
+            '{ suggestStations(areaCode: "321102", kind: "火箭站") { total } }',
+            "INVALID_INPUT",
+            "unknown station",
+        ),
     ],
 )
-def test_bad_planning_input_is_a_clear_error(graphql, query, message):
+def test_bad_planning_input_is_a_clear_error(graphql, query, code, message):
     body = graphql(query)
-    assert message in body["errors"][0]["message"]
+    assert_error(body, code, message)
 
 
 def test_cli_coverage_and_suggest(city_engine):

@@ -183,3 +183,53 @@ def test_token_cli_create_list_revoke(city_engine):
     assert entry.startswith("cli:") and f" cli wrote staff map {env['GRIDMAP_MAPS_DIR']}" in entry
     audit = run("audit", "--limit", "5")
     assert audit.returncode == 0 and "staff map" in audit.stdout + audit.stderr
+
+
+def _station_in(conn, community_prefix: str) -> dict:
+    return dict(
+        conn.execute(
+            text(
+                "SELECT id, community_code, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM stations"
+                " WHERE community_code LIKE :p ORDER BY id LIMIT 1"
+            ),
+            {"p": community_prefix + "%"},
+        )
+        .mappings()
+        .one()
+    )
+
+
+def test_the_database_refuses_station_writes_outside_the_callers_area(city_engine):
+    """With the service's own checks skipped: the statements, in a community admin's row scope."""
+    from gridmap.db import stations as stations_db
+
+    caller = Principal("community_admin", (A[:12],))
+    with city_engine.connect() as conn, conn.begin():
+        own, foreign = _station_in(conn, A[:12]), _station_in(conn, "321102002")
+        with Scope(conn, caller, write=True) as scope:
+            moved = stations_db.put(scope.conn, foreign["id"], foreign["lon"], foreign["lat"])
+            assert moved is False  # another street's station: no row to change
+            with pytest.raises(ProgrammingError, match="row-level security"), conn.begin_nested():
+                stations_db.put(scope.conn, own["id"], own["lon"], own["lat"], "321102002001")
+        read_only = Scope(conn, caller)  # no write flag: not even its own station
+        assert stations_db.put(read_only.conn, own["id"], own["lon"], own["lat"]) is False
+        read_only.close()
+        conn.rollback()
+
+
+def test_a_moved_station_takes_the_community_of_its_new_place(city_engine):
+    from gridmap.errors import PermissionDenied
+    from gridmap.services.stations import move_station
+    from tests.helpers import as_caller
+
+    with city_engine.connect() as conn, conn.begin():
+        own, foreign = _station_in(conn, A[:12]), _station_in(conn, "321102002")
+        admin_here = Principal("community_admin", (A[:12],))
+        with pytest.raises(PermissionDenied, match="outside your area"):
+            as_caller(conn, admin_here, move_station, own["id"], foreign["lon"], foreign["lat"])
+        as_admin(conn, move_station, own["id"], foreign["lon"], foreign["lat"])
+        community = conn.execute(
+            text("SELECT community_code FROM stations WHERE id = :s"), {"s": own["id"]}
+        ).scalar_one()
+        assert community == foreign["community_code"] != own["community_code"]
+        conn.rollback()

@@ -27,6 +27,7 @@ from strawberry.schema.config import StrawberryConfig
 from gridmap.api.areas import AreasQuery
 from gridmap.api.audit_log import AuditQuery
 from gridmap.api.context import Context
+from gridmap.api.errors import ErrorCodes
 from gridmap.api.locate import LocateQuery
 from gridmap.api.mutations import Mutation
 from gridmap.api.planning import PlanningQuery
@@ -84,6 +85,7 @@ def build_schema(settings: Settings) -> GridmapSchema:
         mutation=Mutation,
         config=StrawberryConfig(scalar_map={GeoJSON: GEOJSON_SCALAR}),
         extensions=[
+            ErrorCodes,  # first: its code goes on errors once MaskErrors has masked them
             lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="internal error"),
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
