@@ -19,9 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from gridmap.db import migrate
 from gridmap.db.embedded import Cluster
@@ -83,16 +82,17 @@ def engine(make_database) -> Engine:
 
 
 @pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    """A session whose every change is rolled back at the end of the test."""
-    with engine.connect() as conn:
-        trans = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection to ``engine`` whose every change is rolled back at the end of the test.
+
+    A module gets it on a database of its own by defining its own ``engine`` fixture."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
         try:
-            yield session
+            yield connection
         finally:
-            session.close()
-            trans.rollback()
+            if transaction.is_active:
+                transaction.rollback()
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,11 @@ import numpy as np
 import pyogrio
 import shapely
 from pyproj import CRS as ProjCRS
+from sqlalchemy import Connection
+
+from gridmap.geo import crs
+from gridmap.services.io.importing import import_file
+from tests.helpers import as_admin
 
 LON0, LAT0 = 116.40, 39.91
 M_LON = 111_320.0 * math.cos(math.radians(LAT0))
@@ -178,3 +183,71 @@ def add_roads(conn) -> None:  # type: ignore[no-untyped-def]
              """),
         {k: [e[i] for e in edges] for i, k in enumerate(("s", "t", "ax", "ay", "bx", "by", "l"))},
     )
+
+
+def to_crs(geom: shapely.Geometry, to: str) -> shapely.Geometry:
+    """``geom`` (WGS84) with its coordinates in ``to``."""
+
+    def convert(xy):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.column_stack(crs.from_wgs84_many(xy[:, 0], xy[:, 1], to))
+
+    return shapely.transform(geom, convert)
+
+
+def load_areas(conn: Connection, folder: Path) -> None:
+    """Streets (GeoJSON, WGS84), communities (Shapefile in a local Gauss-Krüger variant
+    with a false northing, read from its .prj) and grids (GeoPackage, CGCS2000)."""
+    streets = write_geojson(
+        folder / "streets.geojson",
+        [s[2] for s in STREETS],
+        {
+            "街道编码": [s[0] for s in STREETS],
+            "街道名称": [s[1] for s in STREETS],
+            "区县": ["东城区"],
+        },
+    )
+    communities = write_gis(
+        folder / "communities.shp",
+        "ESRI Shapefile",
+        [to_crs(c[2], LOCAL_GK) for c in COMMUNITIES],
+        {"code": [c[0] for c in COMMUNITIES], "name": [c[1] for c in COMMUNITIES]},
+        crs=LOCAL_GK,
+    )
+    grids = write_gis(
+        folder / "grids.gpkg",
+        "GPKG",
+        [g[2] for g in GRIDS],
+        {"网格编码": [g[0] for g in GRIDS], "网格名称": [g[1] for g in GRIDS]},
+        crs="EPSG:4490",
+    )
+    for layer, path in (("streets", streets), ("communities", communities), ("grids", grids)):
+        report = as_admin(conn, import_file, layer, path, strict=True)
+        assert report.inserted == report.rows and not report.rejected, (layer, report)
+
+
+def buildings_and_households(conn: Connection, folder: Path) -> None:
+    gcj = [crs.from_wgs84(*lonlat(-300 - 40 * i, 300), "GCJ02") for i in range(3)]
+    buildings = write_csv(
+        folder / "buildings.csv",
+        ["小区", "楼栋", "层数", "经度", "纬度"],
+        [["锦绣花园", n, 6, *xy] for n, xy in zip(["1栋", "２", "三幢"], gcj, strict=True)],
+    )
+    report = as_admin(conn, import_file, "buildings", buildings, crs="GCJ02", strict=True)
+    assert report.inserted == 3 and not report.findings
+    households = write_csv(
+        folder / "households.csv",
+        ["地址", "人数", "低保户", "党员户", "联系人", "联系电话"],
+        [
+            ["西华社区锦绣花园1栋2单元301", 3, "是", "", "张三", "13800000001"],
+            ["锦绣花园２栋101室", 1, "", "是", "李四", "13800000002"],
+            ["锦绣花园3-1-402", 2, "否", "否", "", ""],
+            ["幸福家园9栋101", 2, "", "", "", ""],
+        ],
+        encoding="gbk",
+    )
+    report = as_admin(conn, import_file, "households", households)
+    assert report.inserted == 3
+    assert [(r.row, r.field) for r in report.rejected] == [(5, "address")]
+    assert "幸福家园" in report.rejected[0].reason

@@ -10,23 +10,14 @@ from gridmap.geo import crs
 from gridmap.services.io.checking import check
 from tests.helpers import as_admin
 from tests.integration import io_world as w
-from tests.integration.test_import import load_areas
 
 
 @pytest.fixture(scope="module")
-def check_engine(make_database, tmp_path_factory) -> Engine:
+def engine(make_database, tmp_path_factory) -> Engine:
     engine = make_database("gridmap_io_check")
     with engine.begin() as conn:
-        load_areas(conn, tmp_path_factory.mktemp("areas"))
+        w.load_areas(conn, tmp_path_factory.mktemp("areas"))
     return engine
-
-
-@pytest.fixture
-def conn(check_engine: Engine):
-    with check_engine.connect() as connection:
-        transaction = connection.begin()
-        yield connection
-        transaction.rollback()
 
 
 def _set_grid(conn: Connection, code: str, geom) -> None:  # type: ignore[no-untyped-def]

@@ -8,29 +8,30 @@ SQUARE = "ST_GeomFromText('MULTIPOLYGON(((119 32,119.01 32,119.01 32.01,119 32.0
 
 
 @pytest.fixture
-def community(db):
-    db.execute(text(f"INSERT INTO districts VALUES ('321102', '京口区', NULL, NULL, {SQUARE})"))
-    db.execute(text(f"INSERT INTO streets VALUES ('321102001', '321102', '正东路街道', {SQUARE})"))
-    db.execute(
+def community(conn):
+    conn.execute(text(f"INSERT INTO districts VALUES ('321102', '京口区', NULL, NULL, {SQUARE})"))
+    conn.execute(
+        text(f"INSERT INTO streets VALUES ('321102001', '321102', '正东路街道', {SQUARE})")
+    )
+    conn.execute(
         text(f"INSERT INTO communities VALUES ('321102001001', '321102001', '江滨社区', {SQUARE})")
     )
     return "321102001001"
 
 
-def _grid(db, code, community="321102001001", kind="综合", category=None):
-    db.execute(
+def _grid(conn, code, community="321102001001", kind="综合", category=None):
+    conn.execute(
         text(
             f"INSERT INTO grids (code, community_code, name, kind, category, area_m2, geom) "
             f"VALUES (:code, :community, '网格', :kind, :category, 1, {SQUARE})"
         ),
         {"code": code, "community": community, "kind": kind, "category": category},
     )
-    db.flush()
 
 
-def test_valid_grid_is_accepted(db, community):
-    _grid(db, "321102001001001")
-    assert db.execute(text("SELECT count(*) FROM grids")).scalar_one() == 1
+def test_valid_grid_is_accepted(conn, community):
+    _grid(conn, "321102001001001")
+    assert conn.execute(text("SELECT count(*) FROM grids")).scalar_one() == 1
 
 
 @pytest.mark.parametrize(
@@ -44,14 +45,14 @@ def test_valid_grid_is_accepted(db, community):
         ("321102001001003", "普通", None),  # unknown kind
     ],
 )
-def test_bad_grids_are_rejected(db, community, code, kind, category):
-    with pytest.raises((IntegrityError, DataError)), db.begin_nested():
-        _grid(db, code, kind=kind, category=category)
+def test_bad_grids_are_rejected(conn, community, code, kind, category):
+    with pytest.raises((IntegrityError, DataError)), conn.begin_nested():
+        _grid(conn, code, kind=kind, category=category)
 
 
-def test_current_grid_code_is_unique_but_history_is_kept(db, community):
-    _grid(db, "321102001001001")
-    db.execute(text("UPDATE grids SET valid_from = '2020-01-01', valid_to = '2024-01-01'"))
-    _grid(db, "321102001001001")  # the redrawn boundary: a new current row, history kept
-    with pytest.raises(IntegrityError), db.begin_nested():
-        _grid(db, "321102001001001")
+def test_current_grid_code_is_unique_but_history_is_kept(conn, community):
+    _grid(conn, "321102001001001")
+    conn.execute(text("UPDATE grids SET valid_from = '2020-01-01', valid_to = '2024-01-01'"))
+    _grid(conn, "321102001001001")  # the redrawn boundary: a new current row, history kept
+    with pytest.raises(IntegrityError), conn.begin_nested():
+        _grid(conn, "321102001001001")

@@ -16,7 +16,6 @@ from gridmap.services.io.exporting import export_layer
 from gridmap.services.io.importing import import_file
 from tests.helpers import as_admin
 from tests.integration import io_world as w
-from tests.integration.test_import import _buildings_and_households, load_areas
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +23,8 @@ def export_engine(make_database, tmp_path_factory) -> Engine:
     engine = make_database("gridmap_io_export")
     with engine.begin() as conn:
         folder = tmp_path_factory.mktemp("export")
-        load_areas(conn, folder)
-        _buildings_and_households(conn, folder)
+        w.load_areas(conn, folder)
+        w.buildings_and_households(conn, folder)
         conn.execute(text("UPDATE households SET elderly_alone = true WHERE room = '402'"))
     return engine
 

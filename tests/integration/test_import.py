@@ -15,65 +15,14 @@ from tests.helpers import as_admin
 from tests.integration import io_world as w
 
 
-def _xy(geom: shapely.Geometry, to: str) -> shapely.Geometry:
-    """``geom`` (WGS84) with its coordinates in ``to``."""
-
-    def convert(xy):  # type: ignore[no-untyped-def]
-        import numpy as np
-
-        return np.column_stack(crs.from_wgs84_many(xy[:, 0], xy[:, 1], to))
-
-    return shapely.transform(geom, convert)
-
-
-def load_areas(conn: Connection, folder: Path) -> None:
-    """Streets (GeoJSON, WGS84), communities (Shapefile in a local Gauss-Krüger variant
-    with a false northing, read from its .prj) and grids (GeoPackage, CGCS2000)."""
-    streets = w.write_geojson(
-        folder / "streets.geojson",
-        [s[2] for s in w.STREETS],
-        {
-            "街道编码": [s[0] for s in w.STREETS],
-            "街道名称": [s[1] for s in w.STREETS],
-            "区县": ["东城区"],
-        },
-    )
-    communities = w.write_gis(
-        folder / "communities.shp",
-        "ESRI Shapefile",
-        [_xy(c[2], w.LOCAL_GK) for c in w.COMMUNITIES],
-        {"code": [c[0] for c in w.COMMUNITIES], "name": [c[1] for c in w.COMMUNITIES]},
-        crs=w.LOCAL_GK,
-    )
-    grids = w.write_gis(
-        folder / "grids.gpkg",
-        "GPKG",
-        [g[2] for g in w.GRIDS],
-        {"网格编码": [g[0] for g in w.GRIDS], "网格名称": [g[1] for g in w.GRIDS]},
-        crs="EPSG:4490",
-    )
-    for layer, path in (("streets", streets), ("communities", communities), ("grids", grids)):
-        report = as_admin(conn, import_file, layer, path, strict=True)
-        assert report.inserted == report.rows and not report.rejected, (layer, report)
-
-
 @pytest.fixture(scope="module")
-def io_engine(make_database, tmp_path_factory) -> Engine:
+def engine(make_database, tmp_path_factory) -> Engine:
     """The hand-built district, imported (and committed) once for the module."""
     engine = make_database("gridmap_io_import")
     with engine.begin() as conn:
-        load_areas(conn, tmp_path_factory.mktemp("areas"))
+        w.load_areas(conn, tmp_path_factory.mktemp("areas"))
         w.add_roads(conn)
     return engine
-
-
-@pytest.fixture
-def conn(io_engine: Engine):
-    """A connection whose changes are rolled back after the test."""
-    with io_engine.connect() as connection:
-        transaction = connection.begin()
-        yield connection
-        transaction.rollback()
 
 
 def test_areas_round_trip_within_a_metre(conn):
@@ -160,34 +109,8 @@ def test_reimporting_a_station_moves_it_instead_of_duplicating_it(conn, tmp_path
     assert _distance_m(conn, "stations", "name = '调解室'", w.lonlat(-500, 400)) < 0.5
 
 
-def _buildings_and_households(conn: Connection, folder: Path) -> None:
-    gcj = [crs.from_wgs84(*w.lonlat(-300 - 40 * i, 300), "GCJ02") for i in range(3)]
-    buildings = w.write_csv(
-        folder / "buildings.csv",
-        ["小区", "楼栋", "层数", "经度", "纬度"],
-        [["锦绣花园", n, 6, *xy] for n, xy in zip(["1栋", "２", "三幢"], gcj, strict=True)],
-    )
-    report = as_admin(conn, import_file, "buildings", buildings, crs="GCJ02", strict=True)
-    assert report.inserted == 3 and not report.findings
-    households = w.write_csv(
-        folder / "households.csv",
-        ["地址", "人数", "低保户", "党员户", "联系人", "联系电话"],
-        [
-            ["西华社区锦绣花园1栋2单元301", 3, "是", "", "张三", "13800000001"],
-            ["锦绣花园２栋101室", 1, "", "是", "李四", "13800000002"],
-            ["锦绣花园3-1-402", 2, "否", "否", "", ""],
-            ["幸福家园9栋101", 2, "", "", "", ""],
-        ],
-        encoding="gbk",
-    )
-    report = as_admin(conn, import_file, "households", households)
-    assert report.inserted == 3
-    assert [(r.row, r.field) for r in report.rejected] == [(5, "address")]
-    assert "幸福家园" in report.rejected[0].reason
-
-
 def test_buildings_in_gcj02_and_households_by_address_in_gbk(conn, tmp_path):
-    _buildings_and_households(conn, tmp_path)
+    w.buildings_and_households(conn, tmp_path)
     rows = conn.execute(
         text("""
         SELECT b.number, u.number, h.room, h.residents, h.subsistence, h.party_member,
@@ -209,7 +132,7 @@ def test_buildings_in_gcj02_and_households_by_address_in_gbk(conn, tmp_path):
 
 
 def test_reimporting_households_updates_only_the_columns_given(conn, tmp_path):
-    _buildings_and_households(conn, tmp_path)
+    w.buildings_and_households(conn, tmp_path)
     path = w.write_csv(
         tmp_path / "update.csv",
         ["小区", "楼栋", "单元", "室", "独居老人"],
@@ -317,7 +240,7 @@ def test_dry_run_validates_and_reports_but_writes_nothing(conn, tmp_path):
 
 def test_redrawn_grid_closes_the_old_row_and_moves_its_buildings(conn, tmp_path):
     conn.execute(text("UPDATE grids SET valid_from = '2020-01-01'"))
-    _buildings_and_households(conn, tmp_path)
+    w.buildings_and_households(conn, tmp_path)
     old = conn.execute(text("SELECT id FROM grids WHERE code = '110101001001001'")).scalar()
     path = w.write_geojson(
         tmp_path / "redraw.geojson",

@@ -12,11 +12,11 @@ from strawberry.types.nodes import SelectedField
 
 from gridmap.api.context import Context
 from gridmap.api.types import Community, Grid, Person, Station, Street
+from gridmap.domain.walking import check_minutes
 from gridmap.errors import InvalidInput
 from gridmap.services import locate as service
 from gridmap.services import reach
 from gridmap.services.scope import Scope
-from gridmap.services.walking import MAX_MINUTES
 from gridmap.settings import get_settings
 
 
@@ -202,11 +202,6 @@ def _shape(result: service.LocateResult, minutes: int):  # type: ignore[no-untyp
     )
 
 
-def _check_minutes(minutes: int) -> None:
-    if not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(f"minutes must be between 1 and {MAX_MINUTES}, got {minutes}")
-
-
 @strawberry.type
 class LocateQuery:
     @strawberry.field(description="Exactly one of address or point.")
@@ -244,7 +239,7 @@ async def _locate(
 ) -> list:  # type: ignore[type-arg]
     """Locate in one trip to the database: the places, and the stations within reach when the
     query asks for them (primed into the request's reach loader, which then has them)."""
-    _check_minutes(minutes)
+    check_minutes(minutes)
     queries = [p.to_query() for p in points or ()]
     with_reach = _asks_for(info, REACH_FIELDS)
 

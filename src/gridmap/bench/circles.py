@@ -10,7 +10,7 @@ from gridmap.bench.figures import Figure, Report, timed
 from gridmap.services import audit, service_areas
 from gridmap.services.access import operator
 from gridmap.services.scope import Scope
-from gridmap.services.service_areas import walk_meters
+from gridmap.services.walking import walk_meters
 
 NAIVE_SAMPLE = 60  # stations timed one pgr_drivingDistance call each; scaled to all
 

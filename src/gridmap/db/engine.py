@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from gridmap.db.embedded import Cluster
 from gridmap.db.prepared import PLAN_CACHE_MODE
@@ -70,22 +67,3 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(
             f"cannot connect to the database at {_redacted(str(engine.url))}: {reason}"
         ) from None
-
-
-@lru_cache(maxsize=8)
-def _sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on any error."""
-    session = _sessionmaker(engine or get_engine())()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

@@ -1,12 +1,15 @@
-"""The ``service_areas`` cache: reading areas with the households inside them."""
+"""The ``service_areas`` cache: the stations and edges it is built from, writing the rings,
+and reading them with the households inside."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Connection, RowMapping, bindparam, text
+from sqlalchemy import Connection, Row, RowMapping, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer
+
+from gridmap.db.bulk import copy_lines
 
 _IDS = bindparam("ids", type_=ARRAY(Integer))
 
@@ -67,3 +70,71 @@ def station_on_network(conn: Connection, station_id: int) -> bool:
     return conn.execute(
         text("SELECT EXISTS (SELECT 1 FROM station_edges WHERE station_id = :s)"), {"s": station_id}
     ).scalar_one()
+
+
+def attached_stations(conn: Connection, station_ids: Sequence[int] | None) -> list[RowMapping]:
+    """These stations (None: all) with their position and the edge they join, by id."""
+    return list(
+        conn.execute(
+            text("""
+        SELECT st.id, ST_X(st.geom) AS lon, ST_Y(st.geom) AS lat, se.edge_id, se.fraction,
+               se.snap_m, e.source, e.target, e.length_m
+        FROM stations st JOIN station_edges se ON se.station_id = st.id
+        JOIN road_edges e ON e.id = se.edge_id
+        WHERE CAST(:ids AS int[]) IS NULL OR st.id = ANY(:ids) ORDER BY st.id
+    """),
+            {"ids": list(station_ids) if station_ids is not None else None},
+        )
+        .mappings()
+        .all()
+    )
+
+
+def edge_geometries(
+    conn: Connection, station_ids: Sequence[int] | None, within_deg: float
+) -> list[Row]:
+    """(edge id, WKB) of every road edge, or for some stations only of the edges within
+    ``within_deg`` degrees of their extent."""
+    near = (
+        ""
+        if station_ids is None
+        else (
+            "WHERE geom && (SELECT ST_Expand(ST_Extent(geom), :deg) FROM stations"
+            " WHERE id = ANY(:ids))"
+        )
+    )
+    return list(
+        conn.execute(
+            text(f"SELECT id, ST_AsBinary(geom) FROM road_edges {near}"),
+            {"ids": list(station_ids or []), "deg": within_deg},
+        ).all()
+    )
+
+
+def write_rings(
+    conn: Connection,
+    lines: Iterator[str],
+    station_ids: Sequence[int],
+    minutes: Sequence[int],
+    meters_per_minute: float,
+) -> None:
+    """COPY the service areas (``lines``), then measure them and draw each one's straight-line
+    circle of the same walking distance."""
+    copy_lines(
+        conn,
+        "service_areas",
+        ("station_id", "minutes", "geom", "area_m2", "circle", "circle_area_m2"),
+        lines,
+    )
+    conn.execute(
+        text("""
+        UPDATE service_areas sa SET area_m2 = coalesce(ST_Area(sa.geom::geography), 0),
+               circle = c.circle, circle_area_m2 = ST_Area(c.circle::geography)
+        FROM (SELECT x.station_id, x.minutes,
+                     ST_Buffer(s.geom::geography, x.minutes * :per_minute, 16)::geometry AS circle
+              FROM service_areas x JOIN stations s ON s.id = x.station_id
+              WHERE x.station_id = ANY(:ids) AND x.minutes = ANY(:minutes)) c
+        WHERE c.station_id = sa.station_id AND c.minutes = sa.minutes
+    """),
+        {"ids": list(station_ids), "minutes": list(minutes), "per_minute": meters_per_minute},
+    )

@@ -11,9 +11,10 @@ from sqlalchemy import Connection
 from gridmap.db import coverage as db
 from gridmap.db import walks
 from gridmap.domain.hierarchy import FLAGS, area_level
+from gridmap.domain.walking import check_minutes
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.services.scope import aggregate
-from gridmap.services.service_areas import check_minutes, walk_meters
+from gridmap.services.walking import walk_meters
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ from sqlalchemy import Connection
 
 from gridmap.db import layers
 from gridmap.domain.hierarchy import CIRCLE_KINDS, STATION_KINDS, area_level
+from gridmap.domain.walking import check_minutes
 from gridmap.errors import InvalidInput, NotFound, PermissionDenied
 from gridmap.geo import crs
 from gridmap.maps import render
 from gridmap.services import audit, site_selection
 from gridmap.services.scope import Scope
-from gridmap.services.service_areas import check_minutes, walk_meters
+from gridmap.services.walking import walk_meters
 from gridmap.settings import get_settings
 
 log = logging.getLogger(__name__)

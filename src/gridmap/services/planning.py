@@ -11,10 +11,10 @@ from sqlalchemy import Connection
 
 from gridmap.db import network
 from gridmap.db import service_areas as db
+from gridmap.domain.walking import check_minutes
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.services import service_areas
 from gridmap.services.scope import Scope, maintenance
-from gridmap.services.service_areas import check_minutes
 from gridmap.services.walking import ReachStats, refresh_reach
 
 log = logging.getLogger(__name__)

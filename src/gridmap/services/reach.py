@@ -14,13 +14,10 @@ from collections.abc import Sequence
 from gridmap.db import network
 from gridmap.db import reach as db
 from gridmap.services.scope import Scope
+from gridmap.services.walking import walking_minutes
 from gridmap.settings import get_settings
 
 ESTIMATE_RADIUS_M = 2000.0
-
-
-def walking_minutes(meters: float) -> float:
-    return meters / (get_settings().walking_speed_kmh * 1000 / 60)
 
 
 def stations_from_points(

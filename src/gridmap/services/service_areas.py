@@ -20,28 +20,18 @@ import shapely
 from pyproj import Transformer
 from scipy.sparse.csgraph import dijkstra
 from shapely.ops import substring
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from gridmap.db import network
 from gridmap.db import service_areas as db
-from gridmap.db.bulk import copy_lines
+from gridmap.domain.walking import MAX_MINUTES, check_minutes
 from gridmap.errors import InvalidInput
 from gridmap.geo import crs
-from gridmap.services.walking import Graph, build_graph
+from gridmap.services.walking import Graph, build_graph, walk_meters
 from gridmap.settings import get_settings
 
 RINGS = (5, 10, 15)  # GB 50180-2018 life circles, in minutes
-MAX_MINUTES = 30
 QUAD_SEGS = 3  # segments per quarter circle of a buffer's round ends
-
-
-def walk_meters(minutes: float) -> float:
-    return minutes * get_settings().walking_speed_kmh * 1000 / 60
-
-
-def check_minutes(minutes: int) -> None:
-    if not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(f"minutes must be between 1 and {MAX_MINUTES}, got {minutes}")
 
 
 @dataclass
@@ -71,20 +61,7 @@ def prepare(
     net = net if net is not None else network.load_network(conn)
     if net.empty:
         raise InvalidInput("the walkable network is empty: load the demo or import roads first")
-    rows = (
-        conn.execute(
-            text("""
-        SELECT st.id, ST_X(st.geom) AS lon, ST_Y(st.geom) AS lat, se.edge_id, se.fraction,
-               se.snap_m, e.source, e.target, e.length_m
-        FROM stations st JOIN station_edges se ON se.station_id = st.id
-        JOIN road_edges e ON e.id = se.edge_id
-        WHERE CAST(:ids AS int[]) IS NULL OR st.id = ANY(:ids) ORDER BY st.id
-    """),
-            {"ids": list(station_ids) if station_ids is not None else None},
-        )
-        .mappings()
-        .all()
-    )
+    rows = db.attached_stations(conn, station_ids)
     stations = [dict(r) for r in rows]
     graph = build_graph(
         net,
@@ -103,18 +80,7 @@ def prepare(
     zone = int((lon0 + 180) // 6) + 1
     to_utm = Transformer.from_crs("EPSG:4326", f"EPSG:{32600 + zone}", always_xy=True)
     from_utm = Transformer.from_crs(f"EPSG:{32600 + zone}", "EPSG:4326", always_xy=True)
-    near = (
-        ""
-        if station_ids is None
-        else (
-            "WHERE geom && (SELECT ST_Expand(ST_Extent(geom), :deg) FROM stations"
-            " WHERE id = ANY(:ids))"
-        )
-    )
-    wkb = conn.execute(
-        text(f"SELECT id, ST_AsBinary(geom) FROM road_edges {near}"),
-        {"ids": list(station_ids or []), "deg": crs.degrees_covering(walk_meters(MAX_MINUTES))},
-    ).all()
+    wkb = db.edge_geometries(conn, station_ids, crs.degrees_covering(walk_meters(MAX_MINUTES)))
     lines = np.full(net.edge_ids.size, None, dtype=object)  # edges out of reach stay None
     buffered = lines.copy()
     buffer_m = get_settings().service_area_buffer_m
@@ -256,24 +222,7 @@ def build(
             rows = [row for start, stop in chunks for row in _build_chunk(start, stop, rings)]
     finally:
         _BUILDER = None
-    copy_lines(
-        conn,
-        "service_areas",
-        ("station_id", "minutes", "geom", "area_m2", "circle", "circle_area_m2"),
-        _lines(rows),
-    )
-    conn.execute(
-        text("""
-        UPDATE service_areas sa SET area_m2 = coalesce(ST_Area(sa.geom::geography), 0),
-               circle = c.circle, circle_area_m2 = ST_Area(c.circle::geography)
-        FROM (SELECT x.station_id, x.minutes,
-                     ST_Buffer(s.geom::geography, x.minutes * :per_minute, 16)::geometry AS circle
-              FROM service_areas x JOIN stations s ON s.id = x.station_id
-              WHERE x.station_id = ANY(:ids) AND x.minutes = ANY(:minutes)) c
-        WHERE c.station_id = sa.station_id AND c.minutes = sa.minutes
-    """),
-        {"ids": ids, "minutes": [m for m, _ in rings], "per_minute": walk_meters(1)},
-    )
+    db.write_rings(conn, _lines(rows), ids, [m for m, _ in rings], walk_meters(1))
     return len(rows)
 
 

@@ -18,11 +18,11 @@ from sqlalchemy import Connection, text
 from gridmap.db import coverage as coverage_db
 from gridmap.db import network
 from gridmap.domain.hierarchy import FLAGS, area_level
+from gridmap.domain.walking import check_minutes
 from gridmap.errors import InvalidInput, NotFound
 from gridmap.services.audit import kind_positions
 from gridmap.services.scope import aggregate
-from gridmap.services.service_areas import check_minutes, walk_meters
-from gridmap.services.walking import build_graph
+from gridmap.services.walking import build_graph, walk_meters
 
 MAX_CANDIDATES = 3000
 CHUNK = 64

@@ -20,17 +20,28 @@ from sqlalchemy import Connection
 
 from gridmap.db import network as db
 from gridmap.db import walks
+from gridmap.domain import walking
+from gridmap.domain.walking import MAX_MINUTES
 from gridmap.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-MAX_MINUTES = 30  # the longest walk for which every station within reach is cached
 CHUNK = 64  # stations per Dijkstra call (memory: CHUNK × nodes doubles)
 
 
+def walk_meters(minutes: float) -> float:
+    """The distance walked in ``minutes`` at the configured speed."""
+    return walking.meters_for(minutes, get_settings().walking_speed_kmh)
+
+
+def walking_minutes(meters: float) -> float:
+    """The minutes it takes to walk ``meters`` at the configured speed."""
+    return walking.minutes_for(meters, get_settings().walking_speed_kmh)
+
+
 def reach_limit_m() -> float:
-    """The walking distance of ``MAX_MINUTES`` at the configured speed."""
-    return MAX_MINUTES * get_settings().walking_speed_kmh * 1000 / 60
+    """The walking distance of ``MAX_MINUTES``: how far every reach cache goes."""
+    return walk_meters(MAX_MINUTES)
 
 
 @dataclass(frozen=True)

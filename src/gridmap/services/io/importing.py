@@ -17,24 +17,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import shapely
 from sqlalchemy import Connection
 
-from gridmap.db import gazetteer, import_areas, import_points
 from gridmap.db import imports as db
 from gridmap.db.imports import Rejected
 from gridmap.db.integrity import Finding
-from gridmap.domain import matching
-from gridmap.domain.address import normalize_text, parse_address
-from gridmap.domain.hierarchy import CODE_LENGTH
 from gridmap.errors import GridmapError, InvalidInput
 from gridmap.geo import crs as crs_mod
 from gridmap.services.io import checking, fields, read
-from gridmap.services.io.fields import Layer, Shape
+from gridmap.services.io.layers import Importer, importer
 from gridmap.services.planning import refresh_caches
 from gridmap.services.scope import maintenance
 from gridmap.settings import get_settings
@@ -42,16 +37,6 @@ from gridmap.settings import get_settings
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what, rows done, rows in all)
-REFRESHES = {"grids", "stations", "buildings", "households"}  # layers the walks depend on
-CHECKS = {
-    "streets": ("geometry", "coverage"),
-    "communities": ("geometry", "coverage"),
-    "grids": ("geometry", "codes", "coverage", "buildings", "households"),
-    "stations": ("stations",),
-    "buildings": ("buildings",),
-    "households": ("households",),
-}
-MATCH_BATCH = 10_000  # household rows matched against the gazetteer per statement
 SHOWN = 10  # rejected rows named in a strict import's error
 
 
@@ -93,23 +78,22 @@ def import_file(
     empty, missing columns, implausible coordinates) and, with ``strict``, for any rejected
     row; the caller's transaction must then be rolled back (nothing of the file remains).
     """
-    target = fields.layer(layer_name)
+    layer = importer(layer_name)
+    target = layer.layer
     mapping = fields.parse_mapping(map_fields)
     source = read.open_source(path, mapping)
     columns = fields.match_columns(target, source.header, mapping, str(path))
-    _require_geometry(target, source, columns)
+    layer.require(source, columns)
     name = _source_crs(crs, source)
     report = ImportReport(path, layer_name, name, dry_run=dry_run)
     savepoint = conn.begin_nested()
     try:
-        present = set(columns) | ({"unit", "room"} if layer_name == "households" else set())
+        present = set(columns) | layer.always_written
         db.create_staging(conn, layer_name, [(f.name, f.kind.value) for f in target.fields])
         names = [f.name for f in target.fields]
-        copy_columns = ["row_no", "field", "reason", "geom", *names]
-        if layer_name == "households":
-            copy_columns.append("building_id")
+        copy_columns = ["row_no", "field", "reason", "geom", *names, *layer.staged_extra]
         for chunk in source.chunks:
-            rows = _prepare(conn, target, chunk, columns, name, path)
+            rows = _prepare(conn, layer, chunk, columns, name, path)
             db.stage(conn, copy_columns, rows)
             report.rows += len(chunk.rows)
             if progress:
@@ -119,8 +103,8 @@ def import_file(
         db.analyze(conn)
         if progress:
             progress("validating and writing", report.rows, report.rows)
-        written = _write(conn, target, present)
-        report.inserted, report.updated, ids = written
+        db.check_geometries(conn, target.shape.value, get_settings().repair_max_area_change)
+        report.inserted, report.updated, ids = layer.write(conn, present)
         report.rejected, report.repaired = db.rejected(conn), db.repaired(conn)
         if strict and report.rejected:
             raise InvalidInput(_strict_message(report))
@@ -130,7 +114,7 @@ def import_file(
                 progress("checking integrity", report.rows, report.rows)
             point_ids = {layer_name: ids} if ids is not None else None
             report.findings = checking.findings(
-                conn, checking.patterns_for(communities), CHECKS[layer_name], point_ids
+                conn, checking.patterns_for(communities), layer.checks, point_ids
             )
     except BaseException:
         savepoint.rollback()
@@ -139,7 +123,7 @@ def import_file(
         savepoint.rollback()
         return report
     savepoint.commit()
-    if refresh and layer_name in REFRESHES and (report.inserted or report.updated):
+    if refresh and layer.walks_depend_on_it and (report.inserted or report.updated):
         say = (lambda step: progress(step, 0, 0)) if progress else None
         report.refreshed = refresh_caches(conn, say).ready
     return report
@@ -166,28 +150,6 @@ def _source_crs(crs: str | None, source: read.Source) -> str:
                 f"{source.path}: its CRS is not usable ({exc}); give --crs"
             ) from None
     return crs_mod.CRS.WGS84.value
-
-
-def _require_geometry(target: Layer, source: read.Source, columns: dict[str, int]) -> None:
-    if target.shape is not Shape.OPTIONAL_POINT and source.geometry_from == "none":
-        raise InvalidInput(
-            f"{source.path}: {target.name} need a geometry: give lon/lat columns (经度/纬度) "
-            "or a WKT column, or use a GIS format (GeoJSON, Shapefile, GeoPackage)"
-        )
-    if (
-        target.name == "households"
-        and "address" not in columns
-        and not {
-            "compound",
-            "building",
-            "room",
-        }
-        <= set(columns)
-    ):
-        raise InvalidInput(
-            f"{source.path}: households need an address column (地址) or compound, building "
-            f"and room columns (小区, 楼栋, 室); found {', '.join(source.header)}"
-        )
 
 
 def _convert(chunk: read.Chunk, name: str, path: Path) -> list[str | None]:
@@ -221,7 +183,7 @@ def _convert(chunk: read.Chunk, name: str, path: Path) -> list[str | None]:
 
 def _prepare(
     conn: Connection,
-    target: Layer,
+    layer: Importer,
     chunk: read.Chunk,
     columns: dict[str, int],
     crs_name: str,
@@ -229,7 +191,7 @@ def _prepare(
 ) -> list[list[object]]:
     """Rows for the staging table: typed cells, WGS84 geometry and the first reason each
     row is rejected for (None: so far valid)."""
-    n = len(chunk.rows)
+    target, n = layer.layer, len(chunk.rows)
     wkb = _convert(chunk, crs_name, path)
     errors = dict(chunk.geom_errors)
     values: dict[str, list[object]] = {}
@@ -249,11 +211,8 @@ def _prepare(
                 errors.setdefault(i, (f.name, "empty"))
             parsed.append(value)
         values[f.name] = parsed
-    if target.name == "buildings":
-        values["number"] = [_number(v, "栋") for v in values["number"]]
-    extra: list[list[object]] = []
-    if target.name == "households":
-        extra = [list(_match_households(conn, values, errors, n))]
+    layer.normalise(values)
+    extra = layer.extra_values(conn, values, errors, n)
     names = [f.name for f in target.fields]
     rows = []
     for i in range(n):
@@ -263,107 +222,3 @@ def _prepare(
             + [e[i] for e in extra]
         )
     return rows
-
-
-def _number(value: object, suffix: str) -> str | None:
-    """A building, unit or room number as the gazetteer writes it: 三栋 → 3, 2单元 → 2."""
-    return None if value is None else _normal_number(str(value), suffix)
-
-
-@lru_cache(maxsize=65536)
-def _normal_number(value: str, suffix: str) -> str | None:
-    return normalize_text(value).removesuffix(suffix) or None
-
-
-def _match_households(
-    conn: Connection, values: dict[str, list[object]], errors: dict[int, tuple[str, str]], n: int
-) -> list[int | None]:
-    """The building of every household row, matched through the gazetteer (exact names,
-    then trigram similarity); unit and room are normalised in place."""
-    queries: dict[int, gazetteer.AddressQuery] = {}
-    for i in range(n):
-        if i in errors:
-            continue
-        community = values["community_name"][i]
-        if values["compound"][i] and values["building"][i]:
-            query = gazetteer.AddressQuery(
-                str(community) if community else None,
-                str(values["compound"][i]).strip(),
-                _number(values["building"][i], "栋"),
-                _number(values["unit"][i], "单元"),
-                _number(values["room"][i], "室"),
-            )
-        elif values["address"][i]:
-            try:
-                p = parse_address(str(values["address"][i]))
-            except GridmapError as exc:
-                errors[i] = ("address", exc.message)
-                continue
-            query = gazetteer.AddressQuery(
-                p.community or (str(community) if community else None),
-                p.compound,
-                p.building,
-                p.unit,
-                p.room,
-            )
-        else:
-            errors[i] = ("address", "no address, and no compound and building")
-            continue
-        if not query.building or not query.room:
-            errors[i] = ("room" if query.building else "building", "missing")
-            continue
-        values["unit"][i], values["room"][i] = query.unit, query.room
-        queries[i] = query
-    # Households of one stairwell share their building: match each (community, compound,
-    # building, unit) once; rooms are matched to existing households in SQL.
-    keys = {i: (q.community, q.compound, q.building, q.unit) for i, q in queries.items()}
-    unique = list(dict.fromkeys(keys.values()))
-    found_for: dict[tuple, tuple[int | None, str | None]] = {}  # type: ignore[type-arg]
-    for start in range(0, len(unique), MATCH_BATCH):
-        batch = unique[start : start + MATCH_BATCH]
-        asked = [gazetteer.AddressQuery(*key, None) for key in batch]
-        for key, query, candidates in zip(
-            batch, asked, gazetteer.match_addresses(conn, asked), strict=True
-        ):
-            found_for[key] = _building(query, candidates)
-    buildings: list[int | None] = [None] * n
-    for i, key in keys.items():
-        buildings[i], why = found_for[key]
-        if why:
-            errors[i] = ("address" if values["address"][i] else "building", why)
-    return buildings
-
-
-def _building(
-    q: gazetteer.AddressQuery, candidates: list[gazetteer.Candidate]
-) -> tuple[int | None, str | None]:
-    """The one building a household row means, or why there is none."""
-    ranked = matching.ranked(q, candidates)
-    if not ranked:
-        return None, f"no compound resembles {q.compound!r}"
-    best = ranked[0][1]
-    if best.building_id is None:
-        return None, f"compound {best.compound} ({best.community}) has no building {q.building}"
-    if not matching.is_confident([m.score for m, _ in ranked]):
-        names = " or ".join(f"{c.compound} ({c.community})" for _, c in ranked[:2])
-        return None, f"ambiguous: {names}; add a community column (社区)"
-    return best.building_id, None
-
-
-def _write(conn: Connection, target: Layer, present: set[str]) -> tuple[int, int, list[int] | None]:
-    """Validate the staged rows and write them; (inserted, updated, ids of point rows)."""
-    db.check_geometries(conn, target.shape.value, get_settings().repair_max_area_change)
-    if target.name in ("streets", "communities"):
-        parent = {"streets": (None, 0), "communities": ("streets", CODE_LENGTH["street"])}
-        level = "street" if target.name == "streets" else "community"
-        db.check_codes(conn, CODE_LENGTH[level], *parent[target.name])
-        return (*import_areas.write_areas(conn, target.name, present), None)
-    if target.name == "grids":
-        db.check_codes(conn, CODE_LENGTH["grid"], "communities", CODE_LENGTH["community"])
-        return (*import_areas.write_grids(conn, present), None)
-    writer = {
-        "stations": import_points.write_stations,
-        "buildings": import_points.write_buildings,
-        "households": import_points.write_households,
-    }[target.name]
-    return writer(conn, present)
